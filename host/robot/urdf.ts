@@ -5,8 +5,9 @@
 // links keep their names. The base is floating unless the root link is `world` (the usual
 // convention for fixed-base arms), in which case the joint out of `world` decides.
 //
-// Extension: URDF has no rotor inertia, so a joint may carry `<armature value="…"/>` (kg·m², the
-// rotor inertia reflected through the gearbox); ROS parsers ignore unknown joint children.
+// Extension: URDF has no rotor inertia, so the robot element may hold, in the namespace
+// urn:cerebellum:urdf-extensions:1, `<cerebellum:joint name="…" armature="…"/>` (kg·m² or kg: the rotor
+// inertia reflected through the gearbox). ROS parsers ignore elements of foreign namespaces.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom'
@@ -43,6 +44,7 @@ interface UrdfJoint {
   armature: number
 }
 
+const EXT_NS = 'urn:cerebellum:urdf-extensions:1'
 const KNOWN_JOINTS = new Set(['revolute', 'continuous', 'prismatic', 'fixed', 'floating'])
 const ZERO3: Vec3 = [0, 0, 0]
 
@@ -171,7 +173,6 @@ export function parseUrdf (text: string, path: string): RobotDescription {
     const velocity = lim !== null ? num(lim, 'velocity', Infinity) : Infinity
     if (effort <= 0 || velocity <= 0) fail(lim, `joint '${name}': effort and velocity limits must be positive`)
     const dyn = child(el, 'dynamics')
-    const arm = child(el, 'armature')
     const j: UrdfJoint = {
       name: name as string,
       el,
@@ -187,11 +188,21 @@ export function parseUrdf (text: string, path: string): RobotDescription {
       velocity,
       damping: dyn !== null ? num(dyn, 'damping', 0) : 0,
       friction: dyn !== null ? num(dyn, 'friction', 0) : 0,
-      armature: arm !== null ? num(arm, 'value') : 0
+      armature: 0
     }
-    if (j.armature < 0 || j.damping < 0 || j.friction < 0) fail(el, `joint '${name}': armature, damping and friction must be non-negative`)
+    if (j.damping < 0 || j.friction < 0) fail(el, `joint '${name}': damping and friction must be non-negative`)
     joints.set(j.name, j)
     parentJointOf.set(childName, j)
+  }
+  for (let n = robotEl.firstChild; n !== null; n = n.nextSibling) {
+    const el = n as XmlElement
+    if (n.nodeType !== 1 || el.namespaceURI !== EXT_NS || el.localName !== 'joint') continue
+    const jname = el.getAttribute('name') ?? ''
+    const j = joints.get(jname)
+    if (j === undefined) fail(el, `armature given for joint '${jname}', which is not defined`)
+    const armature = num(el, 'armature')
+    if (armature < 0) fail(el, `joint '${jname}': armature must be non-negative`)
+    ;(j as UrdfJoint).armature = armature
   }
 
   // --- tree: one root, no cycles ---
