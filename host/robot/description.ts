@@ -6,7 +6,8 @@
 //
 // Conventions (the same as MuJoCo's, so that numbers can be checked against it directly):
 // - SI units. Quaternions are [w, x, y, z]. Vectors are [x, y, z].
-// - A body's placement is given in its parent's frame at q = 0 (parent -1 means the world).
+// - A body's placement is given in its parent's frame at the reference configuration qpos0 (parent -1
+//   means the world); a hinge or slide moves the body by q − qpos0 (MuJoCo's rule; qpos0 is 0 for URDF).
 // - A joint's `pos` and `axis` are in the frame of the body it moves (as MJCF's jnt_pos/jnt_axis).
 //   With several joints on one body they are applied in order, each about the frame as moved by
 //   the joints before it (MuJoCo's rule).

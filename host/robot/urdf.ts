@@ -330,7 +330,6 @@ function freeJoint (name: string): JointDesc {
 
 function movingJoint (j: UrdfJoint): JointDesc {
   const limited = j.type !== 'continuous' && Number.isFinite(j.lower) && Number.isFinite(j.upper)
-  const q0 = limited && (j.lower > 0 || j.upper < 0) ? (j.lower + j.upper) / 2 : 0
   return {
     name: j.name,
     type: j.type === 'prismatic' ? 'slide' : 'hinge',
@@ -342,7 +341,7 @@ function movingJoint (j: UrdfJoint): JointDesc {
     armature: j.armature,
     damping: j.damping,
     frictionLoss: j.friction,
-    qpos0: [q0]
+    qpos0: [0] // URDF's zero is the configuration its joint origins describe
   }
 }
 
