@@ -1,2 +1,3 @@
 // The WASM core's only exports. Each area keeps its exports in its own file, re-exported here.
 export * from './dynamics/exports'
+export * from './solvers/exports'

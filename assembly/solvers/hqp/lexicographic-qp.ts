@@ -1,0 +1,531 @@
+// Strict hierarchical QP (problem in hqp-types.ts) solved level by level in a cascade of
+// nullspaces (the lexicographic method of Kanoun, Lamiraux & Wieber, IEEE T-RO 2011, with the
+// inequality handling of Escande, Mansard & Wieber, IJRR 2014, done by dense QPs):
+//
+//   affine set of the levels done so far: x = x_p + Z z (Z orthonormal, n × nz)
+//   hard rows: the box, and every C row of the levels done, with bounds relaxed by its optimal
+//   violation: [l + min(v*, 0), u + max(v*, 0)]
+//   level k:
+//     1. exact phase: eliminate A_k x = b_k (rank-revealing QR inside Z); if consistent, find a
+//        point with all hard rows and l_k ≤ C_k x ≤ u_k, closest to the previous level's point
+//        (Goldfarb–Idnani with H = I). Success means w_k = v_k = 0 exactly.
+//     2. otherwise relaxed phase: minimize ½‖A_k x − b_k‖² + ½‖v‖² over (z, v) subject to the hard
+//        rows and l_k ≤ C_k x − v ≤ u_k. Its Hessian blockdiag((A_kZ)ᵀ(A_kZ), I) may be singular
+//        (A_k does not fix every remaining direction): then the proximal-point loop of the dense
+//        solver is used (+ρI, centre moved to each solution until ρ‖Δz‖ is negligible) to find
+//        the active set, and the level is finished exactly on it (level-polish.ts).
+//     3. fix the level: the optimal w_k, v_k are unique (strict convexity in A_k x and in the
+//        violation), so the level's optimal set is exactly {A_k x = A_k x*} ∩ {C_k rows within
+//        the relaxed bounds} ∩ (previous set): eliminate A_k with right-hand side A_k x*, add the
+//        C_k rows to the hard rows.
+// Lower levels can therefore never change a higher level's optimum. Each level's active set is
+// kept per phase and re-added first at the next solve (warm start).
+// Reads dims, data, opts. Writes sol; never allocates.
+import { HqpDims, HqpData, HqpOptions, HqpSolution, HqpWorkspace, HQP_OPTIMAL, HQP_INFEASIBLE, HQP_MAX_ITER, HQP_NUMERICAL, LEVEL_EXACT, LEVEL_RELAXED, LEVEL_MAX_ITER, LEVEL_NUMERICAL, LEVEL_NOT_SOLVED } from './hqp-types'
+import { GI_OPTIMAL, GI_INFEASIBLE, GI_MAX_ITER } from '../qp/gi-workspace'
+import { giSolve, GI_COLD, GI_WARM, GI_REUSE } from '../qp/goldfarb-idnani'
+import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
+import { choleskyFactor } from '../linalg/cholesky'
+import { polishRelaxedLevel } from './level-polish'
+import { dot, axpy, fill, copy, allFinite } from '../linalg/dense-kernels'
+
+@inline function tolOf (tol: f64, a: f64, b: f64): f64 {
+  let s = 1.0
+  if (Math.abs(a) < Infinity && Math.abs(a) > s) s = Math.abs(a)
+  if (Math.abs(b) < Infinity && Math.abs(b) > s) s = Math.abs(b)
+  return tol * s
+}
+
+@inline function isBoxRow (lb: f64, ub: f64): bool {
+  return lb != ub && (lb > -Infinity || ub < Infinity)
+}
+
+/** out[oo..oo+nz) = rowᵀ·Z for a full-space row (n entries at (row, ro)). */
+function rowTimesZ (ws: HqpWorkspace, n: i32, row: StaticArray<f64>, ro: i32, out: StaticArray<f64>, oo: i32): void {
+  const nz = ws.nz
+  if (ws.zIdentity) { copy(out, oo, row, ro, n); return }
+  const s = ws.el.nzMax
+  fill(out, oo, 0.0, nz)
+  for (let j = 0; j < n; j++) {
+    const c = row[ro + j]
+    if (c != 0.0) axpy(out, oo, c, ws.Z, j * s, nz)
+  }
+}
+
+/**
+ * Factors the level's reduced equality rows ws.AZ (me × nz) with right-hand sides ws.rhs, forms
+ * the nullspace basis and particular solution. Returns the rank, or −1 when a dependent row is
+ * inconsistent beyond the tolerance.
+ */
+function factorLevel (ws: HqpWorkspace, data: HqpData, n: i32, a0: i32, me: i32, tolFeas: f64, tolRank: f64): i32 {
+  const el = ws.el
+  const nz = ws.nz
+  const s = el.nzMax
+  for (let i = 0; i < me; i++) {
+    copy(el.D, i * s, ws.AZ, i * s, nz)
+    el.rhs[i] = ws.rhs[i]
+    const full = Math.sqrt(dot(data.A, (a0 + i) * n, data.A, (a0 + i) * n, n))
+    el.scale[i] = full > 0.0 ? 1.0 / full : 1.0
+  }
+  let r = 0
+  if (nz > 0) r = eliminationFactor(el, me, nz, tolRank)
+  else { el.m = me; el.nz = 0; el.rank = 0; for (let i = 0; i < me; i++) el.perm[i] = i }
+  if (r > 0) {
+    eliminationNullspace(el)
+    eliminationParticular(el)
+  } else {
+    fill(el.delta, 0, 0.0, nz)
+  }
+  // dependent rows must hold at the particular solution
+  for (let k = r; k < me; k++) {
+    const i = el.perm[k]
+    const res = dot(ws.AZ, i * s, el.delta, 0, nz) - ws.rhs[i]
+    if (Math.abs(res) > tolOf(tolFeas, data.b[a0 + i], 0.0)) return -1
+  }
+  return r
+}
+
+/** Znext = Z·M, xpNext = xp + Z·δ for the last factorLevel (rank r). */
+function stepAffine (ws: HqpWorkspace, n: i32, r: i32): void {
+  const el = ws.el
+  const nz = ws.nz
+  const s = el.nzMax
+  const k = nz - r
+  if (r == 0) {
+    for (let i = 0; i < n; i++) copy(ws.Znext, i * s, ws.Z, i * s, nz)
+    copy(ws.xpNext, 0, ws.xp, 0, n)
+    return
+  }
+  if (ws.zIdentity) {
+    for (let i = 0; i < n; i++) copy(ws.Znext, i * s, el.M, i * s, k)
+    for (let i = 0; i < n; i++) ws.xpNext[i] = ws.xp[i] + el.delta[i]
+    return
+  }
+  for (let i = 0; i < n; i++) {
+    const zi = i * s
+    fill(ws.Znext, zi, 0.0, k)
+    for (let j = 0; j < nz; j++) {
+      const c = ws.Z[zi + j]
+      if (c != 0.0) axpy(ws.Znext, zi, c, el.M, j * s, k)
+    }
+    ws.xpNext[i] = ws.xp[i] + dot(ws.Z, zi, el.delta, 0, nz)
+  }
+}
+
+/** Makes (Znext, xpNext) current with nz − r columns. */
+function acceptAffine (ws: HqpWorkspace, r: i32): void {
+  if (r == 0) return
+  const tZ = ws.Z
+  ws.Z = ws.Znext
+  ws.Znext = tZ
+  const tx = ws.xp
+  ws.xp = ws.xpNext
+  ws.xpNext = tx
+  ws.nz -= r
+  ws.zIdentity = false
+}
+
+/**
+ * Writes the GI rows for level k in the current affine set (Z, xp; must already be current):
+ * box rows, hard C rows of levels < k, and level k's C rows (with a −1 slack column each when
+ * `slack`). Rows constant on the set are checked at xp instead; returns false when one of them is
+ * violated (the level cannot be met exactly, or — for hard rows — the set is inconsistent).
+ */
+function buildRows (ws: HqpWorkspace, dims: HqpDims, data: HqpData, opts: HqpOptions, k: i32, c0: i32, slack: bool): bool {
+  const n = dims.n
+  const nz = ws.nz
+  const gi = ws.gi
+  const gs = gi.nMax
+  const mcAll = c0 + dims.mc[k]
+  const nv = slack ? dims.mc[k] : 0
+  const ncol = nz + nv
+  const s = ws.el.nzMax
+  for (let t = 0; t < n + mcAll; t++) ws.giOf[t] = -1
+  let m = 0
+  // box rows
+  for (let j = 0; j < n; j++) {
+    const lb = data.lb[j]
+    const ub = data.ub[j]
+    if (!isBoxRow(lb, ub)) continue
+    const go = m * gs
+    fill(gi.rows, go, 0.0, ncol)
+    if (ws.zIdentity) gi.rows[go + j] = 1.0
+    else copy(gi.rows, go, ws.Z, j * s, nz)
+    const nr = Math.sqrt(dot(gi.rows, go, gi.rows, go, nz))
+    const v = ws.xp[j]
+    const tl = tolOf(opts.tolFeas, lb, ub)
+    if (!(nr > 1e-10)) {
+      if (v < lb - tl || v > ub + tl) return false
+      continue
+    }
+    const inv = 1.0 / nr
+    for (let c = 0; c < nz; c++) gi.rows[go + c] *= inv
+    gi.lo[m] = (lb - v) * inv
+    gi.hi[m] = (ub - v) * inv
+    gi.tol[m] = tl * inv
+    ws.giSrc[m] = j
+    ws.giNorm[m] = nr
+    ws.giOf[j] = m
+    m++
+  }
+  // C rows: hard ones of levels < k (relaxed bounds), then level k's
+  for (let i = 0; i < mcAll; i++) {
+    const own = i >= c0
+    const go = m * gs
+    fill(gi.rows, go, 0.0, ncol)
+    rowTimesZ(ws, n, data.C, i * n, gi.rows, go)
+    const full = Math.sqrt(dot(data.C, i * n, data.C, i * n, n))
+    let nr2 = dot(gi.rows, go, gi.rows, go, nz)
+    const v = dot(data.C, i * n, ws.xp, 0, n)
+    const lo = own ? data.l[i] : ws.loR[i]
+    const hi = own ? data.u[i] : ws.hiR[i]
+    if (lo == -Infinity && hi == Infinity) continue
+    const tl = tolOf(opts.tolFeas, lo, hi)
+    if (own && slack) {
+      gi.rows[go + nz + (i - c0)] = -1.0
+      nr2 += 1.0
+    } else if (!(nr2 > 1e-20 * full * full)) {
+      if (v < lo - tl || v > hi + tl) return false
+      continue
+    }
+    const nr = Math.sqrt(nr2)
+    const inv = 1.0 / nr
+    for (let c = 0; c < ncol; c++) gi.rows[go + c] *= inv
+    gi.lo[m] = (lo - v) * inv
+    gi.hi[m] = (hi - v) * inv
+    gi.tol[m] = tl * inv
+    ws.giSrc[m] = n + i
+    ws.giNorm[m] = nr
+    ws.giOf[n + i] = m
+    m++
+  }
+  gi.m = m
+  gi.nb = 0
+  gi.n = ncol
+  gi.factorValid = false
+  return true
+}
+
+function loadWarm (ws: HqpWorkspace, k: i32, phase: i32): i32 {
+  const gi = ws.gi
+  const slot = k * 2 + phase
+  const base = slot * ws.warmStride
+  let nw = 0
+  for (let t = 0; t < ws.warmCount[slot]; t++) {
+    const g = ws.giOf[ws.warmId[base + t]]
+    if (g < 0) continue
+    gi.warmId[nw] = g
+    gi.warmSide[nw] = ws.warmSide[base + t]
+    nw++
+  }
+  gi.nwarm = nw
+  return nw > 0 ? GI_WARM : GI_COLD
+}
+
+function saveWarm (ws: HqpWorkspace, k: i32, phase: i32): void {
+  const gi = ws.gi
+  const slot = k * 2 + phase
+  const base = slot * ws.warmStride
+  const q = min(gi.q, ws.warmStride)
+  for (let t = 0; t < q; t++) {
+    ws.warmId[base + t] = ws.giSrc[gi.act[t]]
+    ws.warmSide[base + t] = gi.actSide[t]
+  }
+  ws.warmCount[slot] = q
+}
+
+/**
+ * Solves the hierarchy; writes sol (x, slacks per row and per level, level outcomes, status).
+ * Returns sol.status.
+ */
+export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: HqpOptions, ws: HqpWorkspace): i32 {
+  const n = dims.n
+  const nl = dims.nl
+  if (n < 0 || n > dims.nMax || nl < 0 || nl > dims.levelsMax) throw new Error('hqpSolve: dims exceed the workspace')
+  let meAll = 0
+  let mcAll = 0
+  for (let k = 0; k < nl; k++) {
+    if (dims.me[k] < 0 || dims.mc[k] < 0) throw new Error('hqpSolve: negative level size')
+    meAll += dims.me[k]
+    mcAll += dims.mc[k]
+  }
+  if (meAll > dims.meMax || mcAll > dims.mcMax) throw new Error('hqpSolve: level rows exceed the workspace')
+  const gi = ws.gi
+  const el = ws.el
+  const s = el.nzMax
+  sol.status = HQP_OPTIMAL
+  sol.iterations = 0
+  sol.ninf = 0
+  fill(sol.x, 0, 0.0, n)
+  for (let k = 0; k < nl; k++) {
+    sol.levelStatus[k] = LEVEL_NOT_SOLVED
+    sol.slackEq[k] = 0.0
+    sol.slackIneq[k] = 0.0
+    sol.levelIter[k] = 0
+  }
+  fill(sol.w, 0, 0.0, meAll)
+  fill(sol.v, 0, 0.0, mcAll)
+  if (!allFinite(data.A, 0, meAll * n) || !allFinite(data.b, 0, meAll) || !allFinite(data.C, 0, mcAll * n)) {
+    sol.status = HQP_NUMERICAL
+    return sol.status
+  }
+  for (let i = 0; i < mcAll; i++) {
+    if (data.l[i] != data.l[i] || data.u[i] != data.u[i]) { sol.status = HQP_NUMERICAL; return sol.status }
+  }
+  for (let j = 0; j < n; j++) {
+    const lb = data.lb[j]
+    const ub = data.ub[j]
+    if (lb != lb || ub != ub) { sol.status = HQP_NUMERICAL; return sol.status }
+    if (lb > ub || lb == Infinity || ub == -Infinity) sol.infeasible[sol.ninf++] = j
+  }
+  if (sol.ninf > 0) {
+    sol.status = HQP_INFEASIBLE
+    return sol.status
+  }
+
+  // ---- start: x = xp + Z z over the whole space, fixed variables eliminated ----
+  ws.nz = n
+  ws.zIdentity = true
+  fill(ws.xp, 0, 0.0, n)
+  let nfix = 0
+  for (let j = 0; j < n; j++) {
+    if (data.lb[j] == data.ub[j]) {
+      fill(el.D, nfix * s, 0.0, n)
+      el.D[nfix * s + j] = 1.0
+      el.rhs[nfix] = data.lb[j]
+      el.scale[nfix] = 1.0
+      nfix++
+    }
+  }
+  if (nfix > 0) {
+    const r = eliminationFactor(el, nfix, n, opts.tolRank)
+    eliminationNullspace(el)
+    eliminationParticular(el)
+    stepAffine(ws, n, r)
+    acceptAffine(ws, r)
+  }
+  copy(ws.x, 0, ws.xp, 0, n)
+
+  // ---- levels ----
+  let a0 = 0
+  let c0 = 0
+  let failed = false
+  for (let k = 0; k < nl; k++) {
+    const me = dims.me[k]
+    const mc = dims.mc[k]
+    let itersLeft = opts.maxIter
+    // reduced equality rows A_k Z and right-hand sides b_k − A_k xp (current affine set)
+    for (let i = 0; i < me; i++) {
+      rowTimesZ(ws, n, data.A, (a0 + i) * n, ws.AZ, i * s)
+      ws.rhs[i] = data.b[a0 + i] - dot(data.A, (a0 + i) * n, ws.xp, 0, n)
+    }
+
+    // ---- 1. exact phase ----
+    let exact = false
+    let r = 0
+    // more equality rows than remaining directions: generically inconsistent, go to the relaxed
+    // phase directly (it reaches the same optimal set, with w = 0 if the rows are consistent)
+    if (me > ws.nz) r = -1
+    else if (me > 0) r = factorLevel(ws, data, n, a0, me, opts.tolFeas, opts.tolRank)
+    if (r >= 0) {
+      stepAffine(ws, n, r)
+      // work in the tentative set: swap in, swap back on failure
+      const zIdBefore = ws.zIdentity
+      acceptAffine(ws, r)
+      if (buildRows(ws, dims, data, opts, k, c0, false)) {
+        const nzc = ws.nz
+        // ½‖x − x̄‖²: H = I, g = Zᵀ(xp − x̄)
+        for (let a = 0; a < nzc; a++) {
+          fill(gi.L, a * gi.nMax, 0.0, nzc)
+          gi.L[a * gi.nMax + a] = 1.0
+        }
+        for (let j = 0; j < n; j++) ws.t1[j] = ws.xp[j] - ws.x[j]
+        if (ws.zIdentity) copy(gi.g, 0, ws.t1, 0, nzc)
+        else {
+          fill(gi.g, 0, 0.0, nzc)
+          for (let j = 0; j < n; j++) {
+            const c = ws.t1[j]
+            if (c != 0.0) axpy(gi.g, 0, c, ws.Z, j * s, nzc)
+          }
+        }
+        gi.maxIter = itersLeft
+        const mode = opts.warmStart ? loadWarm(ws, k, 0) : GI_COLD
+        const st = giSolve(gi, mode)
+        itersLeft -= gi.iter
+        sol.levelIter[k] += gi.iter
+        if (st == GI_OPTIMAL) {
+          exact = true
+          if (opts.warmStart) saveWarm(ws, k, 0)
+          for (let j = 0; j < n; j++) {
+            ws.x[j] = ws.xp[j] + (ws.zIdentity ? (j < nzc ? gi.x[j] : 0.0) : dot(ws.Z, j * s, gi.x, 0, nzc))
+          }
+        } else if (st != GI_INFEASIBLE) {
+          sol.levelStatus[k] = st == GI_MAX_ITER ? LEVEL_MAX_ITER : LEVEL_NUMERICAL
+          failed = true
+        }
+      }
+      if (!exact && r > 0) {
+        // back to the set before this level
+        const tZ = ws.Z
+        ws.Z = ws.Znext
+        ws.Znext = tZ
+        const tx = ws.xp
+        ws.xp = ws.xpNext
+        ws.xpNext = tx
+        ws.nz += r
+        ws.zIdentity = zIdBefore
+      }
+    }
+    if (failed) break
+    if (exact) {
+      sol.levelStatus[k] = LEVEL_EXACT
+      for (let i = c0; i < c0 + mc; i++) { ws.loR[i] = data.l[i]; ws.hiR[i] = data.u[i] }
+      a0 += me
+      c0 += mc
+      continue
+    }
+
+    // ---- 2. relaxed phase over (z, v) ----
+    const nz = ws.nz
+    if (!buildRows(ws, dims, data, opts, k, c0, true)) {
+      // a hard row constant on the set is violated: the higher levels' set is inconsistent
+      sol.levelStatus[k] = LEVEL_NUMERICAL
+      failed = true
+      break
+    }
+    const ng = nz + mc
+    const gsd = gi.nMax
+    // Hzz = (A_kZ)ᵀ(A_kZ) (Σ_i AZ_iᵀAZ_i), g = −(A_kZ)ᵀ rhs
+    for (let a = 0; a < ng; a++) fill(ws.Hs, a * gsd, 0.0, ng)
+    fill(ws.gbase, 0, 0.0, ng)
+    for (let i = 0; i < me; i++) {
+      const ai = i * s
+      for (let a = 0; a < nz; a++) {
+        const c = ws.AZ[ai + a]
+        if (c != 0.0) axpy(ws.Hs, a * gsd, c, ws.AZ, ai, nz)
+      }
+      axpy(ws.gbase, 0, -ws.rhs[i], ws.AZ, ai, nz)
+    }
+    let maxDiag = 0.0
+    for (let a = 0; a < nz; a++) maxDiag = max(maxDiag, ws.Hs[a * gsd + a])
+    for (let a = nz; a < ng; a++) ws.Hs[a * gsd + a] = 1.0
+    let rho = 0.0
+    let bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
+    if (bad != 0) {
+      rho = opts.rhoRel * max(1.0, maxDiag)
+      for (let a = 0; a < nz; a++) ws.Hs[a * gsd + a] += rho
+      bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
+      if (bad != 0) { sol.levelStatus[k] = LEVEL_NUMERICAL; failed = true; break }
+    }
+    // proximal centre: the previous level's point in these coordinates
+    for (let j = 0; j < n; j++) ws.t1[j] = ws.x[j] - ws.xp[j]
+    if (ws.zIdentity) copy(ws.zbar, 0, ws.t1, 0, nz)
+    else {
+      fill(ws.zbar, 0, 0.0, nz)
+      for (let j = 0; j < n; j++) {
+        const c = ws.t1[j]
+        if (c != 0.0) axpy(ws.zbar, 0, c, ws.Z, j * s, nz)
+      }
+    }
+    let gscale = 1.0
+    for (let a = 0; a < nz; a++) gscale = max(gscale, Math.abs(ws.gbase[a]))
+    let mode = opts.warmStart ? loadWarm(ws, k, 1) : GI_COLD
+    let st = GI_OPTIMAL
+    const passes = rho > 0.0 ? opts.proxMaxIter : 1
+    let converged = rho == 0.0
+    let nextPolish = 0
+    for (let it = 0; it < passes; it++) {
+      copy(gi.g, 0, ws.gbase, 0, ng)
+      if (rho > 0.0) axpy(gi.g, 0, -rho, ws.zbar, 0, nz)
+      gi.maxIter = itersLeft
+      st = giSolve(gi, mode)
+      mode = GI_REUSE
+      itersLeft -= gi.iter
+      sol.levelIter[k] += gi.iter
+      if (st != GI_OPTIMAL) break
+      if (rho > 0.0) {
+        let diff = 0.0
+        for (let a = 0; a < nz; a++) {
+          diff = max(diff, Math.abs(gi.x[a] - ws.zbar[a]))
+          ws.zbar[a] = gi.x[a]
+        }
+        // a singular level is finished exactly on the active set the loop has found
+        // (level-polish.ts), tried at passes 1, 2, 4, 8, …: the loop only has to find that set
+        const tryPolish = it == nextPolish || rho * diff <= opts.proxTol * gscale
+        if (tryPolish) {
+          nextPolish = 2 * nextPolish + 1
+          if (polishRelaxedLevel(ws, nz, me, mc, opts.tolRank)) { converged = true; break }
+        }
+        if (rho * diff <= opts.proxTol * gscale) { converged = true; break }
+      }
+    }
+    if (st == GI_OPTIMAL && !converged) st = GI_MAX_ITER
+    if (st != GI_OPTIMAL) {
+      // hard rows are feasible by construction, so GI_INFEASIBLE here is numerical trouble
+      sol.levelStatus[k] = st == GI_MAX_ITER ? LEVEL_MAX_ITER : LEVEL_NUMERICAL
+      failed = true
+      break
+    }
+    if (opts.warmStart) saveWarm(ws, k, 1)
+    for (let j = 0; j < n; j++) {
+      ws.x[j] = ws.xp[j] + (ws.zIdentity ? (j < nz ? gi.x[j] : 0.0) : dot(ws.Z, j * s, gi.x, 0, nz))
+    }
+    sol.levelStatus[k] = LEVEL_RELAXED
+
+    // ---- 3. fix the level: A_k x = A_k x*, C_k rows within their relaxed bounds ----
+    // (not needed after the last level)
+    if (me > 0 && k < nl - 1) {
+      // the nullspace of A_k Z; the particular point is x* itself (it meets A_k x = A_k x*
+      // exactly, where a solve of the rows would amplify roundoff through small pivots)
+      for (let i = 0; i < me; i++) ws.rhs[i] = dot(ws.AZ, i * s, gi.x, 0, nz)
+      const r2 = factorLevel(ws, data, n, a0, me, Infinity, opts.tolRank)
+      stepAffine(ws, n, r2)
+      if (r2 > 0) copy(ws.xpNext, 0, ws.x, 0, n)
+      acceptAffine(ws, r2)
+    }
+    for (let i = c0; i < c0 + mc; i++) {
+      const v = dot(data.C, i * n, ws.x, 0, n)
+      const l = data.l[i]
+      const u = data.u[i]
+      ws.loR[i] = v < l ? v : l
+      ws.hiR[i] = v > u ? v : u
+    }
+    a0 += me
+    c0 += mc
+  }
+
+  // ---- results ----
+  copy(sol.x, 0, ws.x, 0, n)
+  a0 = 0
+  c0 = 0
+  for (let k = 0; k < nl; k++) {
+    let se = 0.0
+    for (let i = a0; i < a0 + dims.me[k]; i++) {
+      const w = dot(data.A, i * n, ws.x, 0, n) - data.b[i]
+      sol.w[i] = w
+      se += w * w
+    }
+    let si = 0.0
+    for (let i = c0; i < c0 + dims.mc[k]; i++) {
+      const c = dot(data.C, i * n, ws.x, 0, n)
+      const v = c < data.l[i] ? c - data.l[i] : (c > data.u[i] ? c - data.u[i] : 0.0)
+      sol.v[i] = v
+      si += v * v
+    }
+    sol.slackEq[k] = Math.sqrt(se)
+    sol.slackIneq[k] = Math.sqrt(si)
+    sol.iterations += sol.levelIter[k]
+    a0 += dims.me[k]
+    c0 += dims.mc[k]
+  }
+  if (failed) {
+    let worst = HQP_NUMERICAL
+    for (let k = 0; k < nl; k++) if (sol.levelStatus[k] == LEVEL_MAX_ITER) worst = HQP_MAX_ITER
+    sol.status = worst
+  }
+  if (!allFinite(sol.x, 0, n)) {
+    fill(sol.x, 0, 0.0, n)
+    sol.status = HQP_NUMERICAL
+  }
+  return sol.status
+}

@@ -1,0 +1,169 @@
+// Host side of the structured OCP QP solver (assembly/solvers/ocp/ocp-ipm.ts): writes the stages
+// into the instance's WASM blocks, solves, reads trajectories, multipliers and Riccati gains.
+// Field and option ids mirror assembly/solvers/exports.ts.
+import type { SolversWasm, SolversExports } from './wasm.ts'
+import { STATUS_NAMES, type QpStatusName } from './dense-qp.ts'
+
+/**
+ * Stage k: cost ½[x;u]ᵀQ[x;u] + qᵀ[x;u] (Q (nx+nu)², row-major, [x; u] order); dynamics
+ * x_{k+1} = A x + B u + c (k < N); equalities Dx x + Eu u = e; rows lg ≤ Gx x + Gu u ≤ ug.
+ */
+export interface OcpStage {
+  nu: number
+  Q: ArrayLike<number>
+  q: ArrayLike<number>
+  A?: ArrayLike<number>
+  B?: ArrayLike<number>
+  c?: ArrayLike<number>
+  Dx?: ArrayLike<number>
+  Eu?: ArrayLike<number>
+  e?: ArrayLike<number>
+  Gx?: ArrayLike<number>
+  Gu?: ArrayLike<number>
+  lg?: ArrayLike<number>
+  ug?: ArrayLike<number>
+}
+
+/** N + 1 stages; x0 fixes the initial state when given. */
+export interface OcpProblem { nx: number, stages: OcpStage[], x0?: ArrayLike<number> }
+
+export interface OcpResult {
+  status: number
+  statusName: QpStatusName
+  /** Setup problem: 'equality-rank' (stage equalities without full-row-rank Eu) or 'nonfinite' (status numerical), 'bounds' (lg > ug) or 'infeasible-row' (a row the equalities make constant misses its bounds) (status infeasible). */
+  error: string | null
+  errorStage: number
+  iterations: number
+  objective: number
+  x: Float64Array[]
+  u: Float64Array[]
+  /** π_{k+1} (k < N), row multipliers λ_k (> 0 upper, < 0 lower), equality multipliers ν_k. */
+  pi: Float64Array[]
+  lam: Float64Array[]
+  nu: Float64Array[]
+  /** Riccati feedback u_k ≈ K_k x_k + kff_k (nu_k × nx row-major) and cost-to-go Hessians P_k. */
+  K: Float64Array[]
+  kff: Float64Array[]
+  P: Float64Array[]
+  resStat: number
+  resEq: number
+  mu: number
+  warm: number
+  /** The interior-point point was refined on its active set (see OcpOptions.polish). */
+  polished: boolean
+}
+
+export interface OcpSizes { Nmax: number, nxMax: number, nuMax: number, ngMax: number, neMax: number }
+
+const F = { Q: 0, q: 1, A: 2, B: 3, c: 4, Dx: 5, Eu: 6, e: 7, Gx: 8, Gu: 9, lg: 10, ug: 11, x0: 12, x: 20, u: 21, pi: 22, lam: 23, nu: 24, K: 25, kff: 26, P: 27 } as const
+const O = { maxIter: 0, tolStat: 1, tolEq: 2, tolComp: 3, warmStart: 4, shift: 5, pivotFloor: 6, polish: 7 } as const
+export type OcpOptionName = keyof typeof O
+const ERRORS = [null, 'equality-rank', 'nonfinite', 'bounds', 'infeasible-row'] as const
+
+export class OcpQp {
+  readonly wasm: SolversExports
+  readonly handle: number
+  readonly sizes: OcpSizes
+  N = 0
+  nx = 0
+  nu: number[] = []
+  ng: number[] = []
+  ne: number[] = []
+
+  constructor (w: SolversWasm, sizes: OcpSizes) {
+    this.wasm = w.exports
+    this.sizes = { ...sizes }
+    this.handle = this.wasm.ocpCreate(sizes.Nmax, sizes.nxMax, sizes.nuMax, sizes.ngMax, sizes.neMax)
+  }
+
+  /** View of stage k's block of a field, `len` entries. */
+  view (f: number, k: number, len: number): Float64Array {
+    return new Float64Array(this.wasm.memory.buffer, this.wasm.ocpField(this.handle, f, k), len)
+  }
+
+  setOption (name: OcpOptionName, value: number | boolean): void {
+    this.wasm.ocpSetOption(this.handle, O[name], typeof value === 'boolean' ? (value ? 1 : 0) : value)
+  }
+
+  resetWarm (): void { this.wasm.ocpResetWarm(this.handle) }
+
+  load (p: OcpProblem): void {
+    const N = p.stages.length - 1
+    const nx = p.nx
+    const { Nmax, nxMax, nuMax, ngMax, neMax } = this.sizes
+    if (N < 0 || N > Nmax || nx > nxMax) throw new Error(`OCP with N=${N}, nx=${nx} exceeds the instance (Nmax ${Nmax}, nxMax ${nxMax})`)
+    this.wasm.ocpSetHorizon(this.handle, N, nx, p.x0 === undefined ? 0 : 1)
+    this.N = N
+    this.nx = nx
+    this.nu = []; this.ng = []; this.ne = []
+    if (p.x0 !== undefined) this.view(F.x0, 0, nx).set(p.x0)
+    p.stages.forEach((s, k) => {
+      const nu = s.nu
+      const ng = s.lg?.length ?? s.ug?.length ?? 0
+      const ne = s.e?.length ?? 0
+      if (nu > nuMax || ng > ngMax || ne > neMax) throw new Error(`OCP stage ${k} (nu=${nu}, ng=${ng}, ne=${ne}) exceeds the instance (${nuMax}, ${ngMax}, ${neMax})`)
+      this.wasm.ocpSetStage(this.handle, k, nu, ng, ne)
+      this.nu.push(nu); this.ng.push(ng); this.ne.push(ne)
+      const nxu = nx + nu
+      this.view(F.Q, k, nxu * nxu).set(s.Q)
+      this.view(F.q, k, nxu).set(s.q)
+      if (k < N) {
+        this.view(F.A, k, nx * nx).set(s.A as ArrayLike<number>)
+        if (nu > 0) this.view(F.B, k, nx * nu).set(s.B as ArrayLike<number>)
+        this.view(F.c, k, nx).set(s.c ?? new Float64Array(nx))
+      }
+      if (ne > 0) {
+        this.view(F.Dx, k, ne * nx).set(s.Dx ?? new Float64Array(ne * nx))
+        this.view(F.Eu, k, ne * nu).set(s.Eu as ArrayLike<number>)
+        this.view(F.e, k, ne).set(s.e as ArrayLike<number>)
+      }
+      if (ng > 0) {
+        this.view(F.Gx, k, ng * nx).set(s.Gx ?? new Float64Array(ng * nx))
+        if (nu > 0) this.view(F.Gu, k, ng * nu).set(s.Gu ?? new Float64Array(ng * nu))
+        const lg = this.view(F.lg, k, ng)
+        const ug = this.view(F.ug, k, ng)
+        for (let i = 0; i < ng; i++) {
+          lg[i] = s.lg === undefined ? -Infinity : s.lg[i]
+          ug[i] = s.ug === undefined ? Infinity : s.ug[i]
+        }
+      }
+    })
+  }
+
+  run (): number { return this.wasm.ocpRun(this.handle) }
+
+  result (): OcpResult {
+    const w = this.wasm
+    const h = this.handle
+    const status = w.ocpInfo(h, 0)
+    const { nxMax } = this.sizes
+    const stages = Array.from({ length: this.N + 1 }, (_, k) => k)
+    return {
+      status,
+      statusName: STATUS_NAMES[status],
+      error: ERRORS[w.ocpInfo(h, 6)] ?? null,
+      errorStage: w.ocpInfo(h, 7),
+      iterations: w.ocpInfo(h, 1),
+      objective: w.ocpInfo(h, 2),
+      x: stages.map((k) => this.view(F.x, k, this.nx).slice()),
+      u: stages.map((k) => this.view(F.u, k, this.nu[k]).slice()),
+      pi: stages.slice(0, this.N).map((k) => this.view(F.pi, k, this.nx).slice()),
+      lam: stages.map((k) => this.view(F.lam, k, this.ng[k]).slice()),
+      nu: stages.map((k) => this.view(F.nu, k, this.ne[k]).slice()),
+      K: stages.map((k) => this.view(F.K, k, this.nu[k] * this.nx).slice()),
+      kff: stages.map((k) => this.view(F.kff, k, this.nu[k]).slice()),
+      P: stages.map((k) => this.view(F.P, k, nxMax * nxMax).slice(0, this.nx * this.nx)),
+      resStat: w.ocpInfo(h, 3),
+      resEq: w.ocpInfo(h, 4),
+      mu: w.ocpInfo(h, 5),
+      warm: w.ocpInfo(h, 8),
+      polished: w.ocpInfo(h, 10) !== 0
+    }
+  }
+
+  solve (p: OcpProblem): OcpResult {
+    this.load(p)
+    this.run()
+    return this.result()
+  }
+}
