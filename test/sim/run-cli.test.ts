@@ -1,9 +1,8 @@
-// `cerebellum run` end to end (spawned as a user runs it) and the real-time pacer it uses.
+// `cerebellum run` end to end, spawned as a user runs it.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { RealtimePacer } from '../../host/sim/realtime-pacer.ts'
 import { repoRoot } from './helpers.ts'
 
 function cli (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
@@ -17,15 +16,17 @@ function cli (args: string[]): Promise<{ code: number | null, stdout: string, st
   })
 }
 
-interface Summary { ticks: number, fell: boolean, base_height_min: number, base_height_final: number, sim_time_s: number, wall_time_s: number }
+interface Summary { ticks: number, fell: boolean, missed: number, faults: string[], base_height_min: number, base_height_final: number, sim_time_s: number, final_mode: string, stages_us: Record<string, unknown> }
 
 test('run --lockstep --duration 2 --json: one summary object as the last line, standing', async () => {
-  const r = await cli(['--lockstep', '--duration', '2', '--json', '--seed', '3'])
+  const r = await cli(['--lockstep', '--no-port', '--duration', '2', '--json', '--seed', '3'])
   assert.is(r.code, 0, r.stderr)
   const lines = r.stdout.trim().split('\n')
   assert.is(lines.length, 1, 'status lines go to stderr with --json')
   const s = JSON.parse(lines[0]) as Summary
-  assert.equal(Object.keys(s), ['ticks', 'fell', 'base_height_min', 'base_height_final', 'sim_time_s', 'wall_time_s'])
+  for (const k of ['ticks', 'missed', 'fell', 'faults', 'lateness_us', 'compute_us', 'stages_us', 'base_height_min', 'base_height_final', 'sim_time_s', 'final_mode']) assert.ok(k in s, `summary has ${k}`)
+  assert.is(s.missed, 0, 'lockstep never misses a deadline')
+  assert.equal(s.faults, [])
   assert.is(s.ticks, 1000)
   assert.is(s.fell, false)
   assert.ok(Math.abs(s.sim_time_s - 2) < 1e-9)
@@ -34,33 +35,11 @@ test('run --lockstep --duration 2 --json: one summary object as the last line, s
 })
 
 test('run --stand-up stands up from lying and is not counted as a fall', async () => {
-  const r = await cli(['--lockstep', '--duration', '3', '--json', '--stand-up'])
+  const r = await cli(['--lockstep', '--no-port', '--duration', '3', '--json', '--stand-up'])
   assert.is(r.code, 0, r.stderr)
   const s = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Summary
   assert.is(s.fell, false)
   assert.ok(s.base_height_final > 0.28, JSON.stringify(s))
-})
-
-test('pacer: due ticks follow the (injected) clock and a long stall resyncs', async () => {
-  let now = 1000
-  const pacer = new RealtimePacer(0.002, 0.1, () => now)
-  pacer.start()
-  assert.is(pacer.due(), 0)
-  now += 2.5
-  assert.is(pacer.due(), 1)
-  pacer.done(1)
-  now += 4
-  assert.is(pacer.due(), 2)
-  pacer.done(2)
-  now += 500 // stall
-  assert.is(pacer.due(), 1)
-  assert.is(pacer.resyncs, 1)
-  pacer.done(1)
-  assert.is(pacer.due(), 0)
-  now += 1.9
-  await pacer.waitNext() // 0.1 ms to the next tick: yields one timer turn
-  now += 0.1
-  assert.is(pacer.due(), 1)
 })
 
 test.run()
