@@ -1,0 +1,10 @@
+// The bridge protocol's pure host side (firmware-bridge/PROTOCOL.md): framing, CRC, messages.
+export * from './constants.ts'
+export * from './cobs.ts'
+export * from './crc32c.ts'
+export * from './frame.ts'
+export * from './handshake.ts'
+export * from './layout.ts'
+export * from './command.ts'
+export * from './state.ts'
+export * from './diagnostics.ts'

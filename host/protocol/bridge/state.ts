@@ -1,0 +1,115 @@
+// STATE (bridge → host, once per tick; firmware-bridge/PROTOCOL.md §3.7): the drives' latest raw
+// replies, slot by slot, with freshness, age and arrival time. Decode the payloads with
+// host/protocol/mit. Objects are created once per configuration; unpackState allocates nothing.
+import { FRAME_HEADER_LEN, FRAME_OVERHEAD, MsgType } from './constants.ts'
+import { createFrameHeader, finishFrame, openFrame, type FrameHeader } from './frame.ts'
+import { stateBodyLen, type BridgeLayout } from './layout.ts'
+import { getU16, getU32, putU16, putU32 } from './le.ts'
+
+export interface StateSlot {
+  /** StateSlotFlag bits: FRESH, TIMEOUT, SENT */
+  flags: number
+  /** ticks since the last reply, 255 = never / saturated */
+  age: number
+  /** valid bytes in data */
+  len: number
+  /** reply arrival − command acceptance, µs; RX_DT_NONE when not FRESH */
+  rx_dt_us: number
+  /** last reply payload (slot_len bytes, zero-padded) */
+  data: Uint8Array
+}
+
+export interface State {
+  header: FrameHeader
+  layout: BridgeLayout
+  tick: number
+  cmd_seq: number
+  cmd_rx_t_us: number
+  /** Status bits */
+  status: number
+  /** WatchdogState */
+  wd_state: number
+  fault_count: number
+  slot: StateSlot[]
+}
+
+/** A zero-filled State object, allocated once, for the pack / unpack functions. */
+export function createState (layout: BridgeLayout): State {
+  const slot: StateSlot[] = []
+  for (const b of layout.buses) {
+    for (let k = 0; k < b.n_slots; k++) slot.push({ flags: 0, age: 255, len: 0, rx_dt_us: 0xffff, data: new Uint8Array(b.slot_len) })
+  }
+  return { header: createFrameHeader(), layout, tick: 0, cmd_seq: 0, cmd_rx_t_us: 0, status: 0, wd_state: 0, fault_count: 0, slot }
+}
+
+/** Writes the raw STATE frame at out[off] (bridge side; used by tests and emulators). */
+export function packState (msg: State, out: Uint8Array, off: number): number {
+  const l = msg.layout
+  const bodyLen = stateBodyLen(l)
+  if (off < 0 || off + FRAME_OVERHEAD + bodyLen > out.length || msg.slot.length < l.n_slots) return 0
+  let p = off + FRAME_HEADER_LEN
+  putU32(out, p, msg.tick)
+  putU32(out, p + 4, msg.cmd_seq)
+  putU32(out, p + 8, msg.cmd_rx_t_us)
+  putU16(out, p + 12, msg.status)
+  out[p + 14] = msg.wd_state
+  out[p + 15] = l.buses.length
+  putU32(out, p + 16, msg.fault_count)
+  p += 20
+  let s = 0
+  for (const b of l.buses) {
+    out[p] = b.bus_id
+    out[p + 1] = b.bus_type
+    putU16(out, p + 2, b.n_slots * (6 + b.slot_len))
+    p += 4
+    for (let k = 0; k < b.n_slots; k++, s++) {
+      const slot = msg.slot[s]
+      out[p] = slot.flags
+      out[p + 1] = slot.age
+      out[p + 2] = Math.min(slot.len, b.slot_len)
+      out[p + 3] = 0
+      putU16(out, p + 4, slot.rx_dt_us)
+      p += 6
+      for (let i = 0; i < b.slot_len; i++) out[p++] = i < slot.data.length ? slot.data[i] : 0
+    }
+  }
+  return finishFrame(out, off, MsgType.STATE, msg.header, bodyLen)
+}
+
+/** Reads a raw STATE frame shaped by into.layout; false on any mismatch (then only into.header may have changed). */
+export function unpackState (buf: Uint8Array, off: number, into: State, len?: number): boolean {
+  const l = into.layout
+  const bodyLen = openFrame(buf, off, MsgType.STATE, into.header, len)
+  if (bodyLen !== stateBodyLen(l) || into.slot.length < l.n_slots) return false
+  const base = off + FRAME_HEADER_LEN
+  if (buf[base + 15] !== l.buses.length) return false
+  let p = base + 20
+  for (const b of l.buses) {
+    if (buf[p] !== b.bus_id || buf[p + 1] !== b.bus_type || getU16(buf, p + 2) !== b.n_slots * (6 + b.slot_len)) return false
+    for (let k = 0; k < b.n_slots; k++) {
+      if (buf[p + 4 + k * (6 + b.slot_len) + 2] > b.slot_len) return false
+    }
+    p += 4 + b.n_slots * (6 + b.slot_len)
+  }
+  into.tick = getU32(buf, base)
+  into.cmd_seq = getU32(buf, base + 4)
+  into.cmd_rx_t_us = getU32(buf, base + 8)
+  into.status = getU16(buf, base + 12)
+  into.wd_state = buf[base + 14]
+  into.fault_count = getU32(buf, base + 16)
+  p = base + 20
+  let s = 0
+  for (const b of l.buses) {
+    p += 4
+    for (let k = 0; k < b.n_slots; k++, s++) {
+      const slot = into.slot[s]
+      slot.flags = buf[p]
+      slot.age = buf[p + 1]
+      slot.len = buf[p + 2]
+      slot.rx_dt_us = getU16(buf, p + 4)
+      p += 6
+      for (let i = 0; i < b.slot_len; i++) slot.data[i] = buf[p++]
+    }
+  }
+  return true
+}
