@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { bool, int, list, map, num, numOrList, obj, oneOf, optional, str, validateYaml, type Infer, type Validated } from './schema.ts'
+import { estimatorSchema } from '../estimation/estimator-config.ts'
+import { locomotionSchema } from '../locomotion/config.ts'
 
 const controlSchema = obj({
   rate_hz: num('control loop rate', { default: 500, min: 50, max: 2000, unit: 'Hz' }),
@@ -111,7 +113,9 @@ export const runtimeConfigSchema = obj({
   stand: standSchema,
   safety: safetySchema,
   policy: policySchema,
-  record: recordSchema
+  record: recordSchema,
+  estimator: estimatorSchema,
+  locomotion: locomotionSchema
 })
 
 export type RuntimeConfig = Infer<typeof runtimeConfigSchema>

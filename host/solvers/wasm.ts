@@ -1,8 +1,6 @@
-// Minimal loader of the WASM core for the solvers' host code: instantiates build/release.wasm (or
-// build/debug.wasm) and turns an AssemblyScript abort into a JS Error with the decoded message.
-// host/core/wasm.ts has the same role for the controller; this one stays self-contained.
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+// The solver exports of the WASM core, typed, on an instance from host/core/wasm.ts (which turns an
+// AssemblyScript abort into a CoreAbortError carrying the message and source position).
+import { coreWasmPath, instantiateCore } from '../core/wasm.ts'
 
 /** The solver exports this host code calls (assembly/solvers/exports.ts). */
 export interface SolversExports {
@@ -42,50 +40,9 @@ export interface SolversWasm {
   path: string
 }
 
-/** Decodes an AssemblyScript string (UTF-16LE; byte length stored 4 bytes before the data). */
-export function readAsString (memory: WebAssembly.Memory, ptr: number): string {
-  if (ptr === 0) return ''
-  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0]
-  const units = new Uint16Array(memory.buffer, ptr, bytes >>> 1)
-  let s = ''
-  for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode(...units.subarray(i, i + 4096))
-  return s
-}
-
-/** Path of the project's build of the core. */
-export function defaultWasmPath (build: Build): string {
-  return fileURLToPath(new URL(`../../build/${build}.wasm`, import.meta.url))
-}
-
-/**
- * Instantiates the core. `path` overrides the file (e.g. a solvers-only build); otherwise
- * build/<build>.wasm of this checkout.
- */
+/** Instantiates the core: build/<build>.wasm of this checkout, or the file at `path`. */
 export async function loadSolvers (build: Build = 'release', path?: string): Promise<SolversWasm> {
-  const file = path ?? defaultWasmPath(build)
-  let bytes: Uint8Array<ArrayBuffer>
-  try {
-    bytes = new Uint8Array(readFileSync(file))
-  } catch (err) {
-    throw new Error(`cannot read the WASM core at ${file} (run 'npm run build:wasm'): ${(err as Error).message}`)
-  }
-  let memory: WebAssembly.Memory | undefined
-  const env: Record<string, (...args: number[]) => unknown> = {
-    abort (msgPtr: number, filePtr: number, line: number, col: number): never {
-      const msg = memory ? readAsString(memory, msgPtr) : `abort(${msgPtr})`
-      const where = memory ? readAsString(memory, filePtr) : ''
-      throw new Error(`WASM abort: ${msg} at ${where}:${line}:${col}`)
-    }
-  }
-  const module = await WebAssembly.compile(bytes)
-  // Other areas of the core may import more env functions; the solvers never call them.
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.module === 'env' && imp.kind === 'function' && !(imp.name in env)) {
-      env[imp.name] = () => { throw new Error(`WASM import env.${imp.name} is not provided by the solvers' loader`) }
-    }
-  }
-  const instance = await WebAssembly.instantiate(module, { env })
-  const exports = instance.exports as unknown as SolversExports
-  memory = exports.memory
-  return { exports, build, path: file }
+  const file = path ?? coreWasmPath(build)
+  const core = await instantiateCore({ build, wasmPath: file })
+  return { exports: core.exports as unknown as SolversExports, build, path: file }
 }

@@ -16,9 +16,9 @@ test('a lockstep recording replays tick for tick; a bad file is named', () => {
   assert.is(rec.status, 0, rec.stderr)
   const r = cli(['replay', file, '--json'])
   assert.is(r.status, 0, r.stderr)
-  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { ticks: number, diverged: boolean }
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { ticks: number, first_divergence: number | null }
   assert.is(out.ticks, 250)
-  assert.is(out.diverged, false)
+  assert.is(out.first_divergence, null)
 
   const bad = join(dir, 'bad.mcap')
   writeFileSync(bad, 'not an mcap file')

@@ -14,7 +14,8 @@ times and compares every command with the recorded one (drive mode, controller m
 qd_des, kp, kd). Exit code 0 when every tick matches, 1 on a divergence, 2 on a bad file.
 
 options:
-  --json      print one JSON object {"ticks", "diverged", "first_divergence"} as the last line
+  --json      print one JSON object {"ticks", "first_divergence": null | tick, "divergence": null | {...}}
+              as the last line (divergence: tick, t, field, joint, recorded and replayed values)
   -h, --help  this text`
 
 export async function run (argv: string[]): Promise<number> {
@@ -44,7 +45,7 @@ export async function run (argv: string[]): Promise<number> {
   }
   const d = result.firstDivergence
   if (json) {
-    console.log(JSON.stringify({ ticks: result.ticks, diverged: d !== null, first_divergence: d }))
+    console.log(JSON.stringify({ ticks: result.ticks, first_divergence: d?.tick ?? null, divergence: d }))
   } else if (d === null) {
     console.log(`${result.ticks} ticks replayed, every command matches the recording`)
   } else {
