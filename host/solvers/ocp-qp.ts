@@ -76,9 +76,32 @@ export class OcpQp {
     this.handle = this.wasm.ocpCreate(sizes.Nmax, sizes.nxMax, sizes.nuMax, sizes.ngMax, sizes.neMax)
   }
 
-  /** View of stage k's block of a field, `len` entries. */
+  /** Problem-data views per (field, stage), rebuilt only when the memory grows (it detaches them). */
+  private readonly views = new Map<number, Float64Array>()
+  private viewsBuffer: ArrayBufferLike | null = null
+
+  /**
+   * View of stage k's block of a field, `len` entries. Problem-data blocks sit at fixed places (the
+   * block capacities), so their views are cached; solution blocks move with the horizon's nx.
+   */
   view (f: number, k: number, len: number): Float64Array {
-    return new Float64Array(this.wasm.memory.buffer, this.wasm.ocpField(this.handle, f, k), len)
+    const buf = this.wasm.memory.buffer
+    if (f >= F.x) return new Float64Array(buf, this.wasm.ocpField(this.handle, f, k), len)
+    if (buf !== this.viewsBuffer) { this.views.clear(); this.viewsBuffer = buf }
+    const key = f * 4096 + k
+    let v = this.views.get(key)
+    if (v === undefined || v.length < len) {
+      v = new Float64Array(buf, this.wasm.ocpField(this.handle, f, k), len)
+      this.views.set(key, v)
+    }
+    return v.length === len ? v : v.subarray(0, len)
+  }
+
+  /** Writes `src` into stage k's block of a field, or zeros when absent. */
+  private put (f: number, k: number, len: number, src: ArrayLike<number> | undefined): void {
+    const v = this.view(f, k, len)
+    if (src === undefined) v.fill(0)
+    else v.set(src)
   }
 
   setOption (name: OcpOptionName, value: number | boolean): void {
@@ -105,21 +128,23 @@ export class OcpQp {
       this.wasm.ocpSetStage(this.handle, k, nu, ng, ne)
       this.nu.push(nu); this.ng.push(ng); this.ne.push(ne)
       const nxu = nx + nu
-      this.view(F.Q, k, nxu * nxu).set(s.Q)
-      this.view(F.q, k, nxu).set(s.q)
+      if (k < N && (s.A === undefined || (nu > 0 && s.B === undefined))) throw new Error(`OCP stage ${k}: the dynamics need A${nu > 0 ? ' and B' : ''}`)
+      if (ne > 0 && (s.Eu === undefined || s.e === undefined)) throw new Error(`OCP stage ${k}: equality rows need Eu and e`)
+      this.put(F.Q, k, nxu * nxu, s.Q)
+      this.put(F.q, k, nxu, s.q)
       if (k < N) {
-        this.view(F.A, k, nx * nx).set(s.A as ArrayLike<number>)
-        if (nu > 0) this.view(F.B, k, nx * nu).set(s.B as ArrayLike<number>)
-        this.view(F.c, k, nx).set(s.c ?? new Float64Array(nx))
+        this.put(F.A, k, nx * nx, s.A)
+        if (nu > 0) this.put(F.B, k, nx * nu, s.B)
+        this.put(F.c, k, nx, s.c)
       }
       if (ne > 0) {
-        this.view(F.Dx, k, ne * nx).set(s.Dx ?? new Float64Array(ne * nx))
-        this.view(F.Eu, k, ne * nu).set(s.Eu as ArrayLike<number>)
-        this.view(F.e, k, ne).set(s.e as ArrayLike<number>)
+        this.put(F.Dx, k, ne * nx, s.Dx)
+        this.put(F.Eu, k, ne * nu, s.Eu)
+        this.put(F.e, k, ne, s.e)
       }
       if (ng > 0) {
-        this.view(F.Gx, k, ng * nx).set(s.Gx ?? new Float64Array(ng * nx))
-        if (nu > 0) this.view(F.Gu, k, ng * nu).set(s.Gu ?? new Float64Array(ng * nu))
+        this.put(F.Gx, k, ng * nx, s.Gx)
+        if (nu > 0) this.put(F.Gu, k, ng * nu, s.Gu)
         const lg = this.view(F.lg, k, ng)
         const ug = this.view(F.ug, k, ng)
         for (let i = 0; i < ng; i++) {

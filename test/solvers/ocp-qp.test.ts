@@ -121,6 +121,61 @@ test('Riccati gains: K_0 equals the finite-difference sensitivity ∂u_0/∂x_0,
   }
 })
 
+test('equalities that fix single inputs (selection path) match the same rows mixed (QR path): x, u, gains, multipliers', async () => {
+  const w = await loadForTest('release')
+  const ocp = new OcpQp(w, OCP_SIZES)
+  const rng = new Rng(77)
+  let checked = 0
+  for (let t = 0; t < 30; t++) {
+    const nx = rng.int(2, 6)
+    const nu = rng.int(3, 6)
+    const ng = t < 10 ? 0 : 3
+    const base = randomOcp(rng, { N: rng.int(2, 10), nx, nu, ng, ne: 0, x0Fixed: true })
+    const N = base.stages.length - 1
+    // stage k < N: rows fixing inputs a0 and a1 (u_a = e / Eu_a) vs the rows [r0 + r1; r0 − r1]
+    const a0 = rng.int(0, nu - 1)
+    const a1 = (a0 + 1 + rng.int(0, nu - 2)) % nu
+    const e0 = rng.normal()
+    const e1 = rng.normal()
+    const c0 = rng.uniform(0.5, 2)
+    const c1 = -rng.uniform(0.5, 2)
+    const sel = { ...base, stages: base.stages.map((s, k) => {
+      if (k === N) return s
+      const Eu = new Float64Array(2 * nu)
+      Eu[a0] = c0; Eu[nu + a1] = c1
+      return { ...s, Dx: new Float64Array(2 * nx), Eu, e: [e0, e1] }
+    }) }
+    const mixed = { ...base, stages: base.stages.map((s, k) => {
+      if (k === N) return s
+      const Eu = new Float64Array(2 * nu)
+      Eu[a0] = c0; Eu[a1] += c1; Eu[nu + a0] = c0; Eu[nu + a1] -= c1
+      return { ...s, Dx: new Float64Array(2 * nx), Eu, e: [e0 + e1, e0 - e1] }
+    }) }
+    const a = ocp.solve(sel)
+    const aK = a.K.map((v) => v.slice())
+    const b = ocp.solve(mixed)
+    // (fixing inputs can make the random rows infeasible: then both must say so)
+    if (ng > 0 && b.statusName !== 'optimal') { assert.is.not(a.statusName, 'optimal', `#${t}: selection optimal, mixed ${b.statusName}`); continue }
+    checked++
+    assert.is(b.statusName, 'optimal', `#${t}: mixed status`)
+    assert.is(a.statusName, 'optimal', `#${t}: selection status`)
+    for (let k = 0; k <= N; k++) {
+      for (let i = 0; i < nx; i++) assert.ok(Math.abs(a.x[k][i] - b.x[k][i]) <= 1e-9 * Math.max(1, Math.abs(b.x[k][i])), `#${t}: x_${k}`)
+      for (let j = 0; j < base.stages[k].nu; j++) assert.ok(Math.abs(a.u[k][j] - b.u[k][j]) <= 1e-9 * Math.max(1, Math.abs(b.u[k][j])), `#${t}: u_${k}`)
+      if (k === N) continue
+      assert.ok(Math.abs(a.u[k][a0] - e0 / c0) <= 1e-14 && Math.abs(a.u[k][a1] - e1 / c1) <= 1e-14, `#${t}: fixed inputs of stage ${k}`)
+      // Euᵀν = Eu'ᵀν' with Eu' = M Eu, M = [1 1; 1 −1]: ν = Mᵀν'
+      const n0 = b.nu[k][0] + b.nu[k][1]
+      const n1 = b.nu[k][0] - b.nu[k][1]
+      assert.ok(Math.abs(a.nu[k][0] - n0) <= 1e-7 * Math.max(1, Math.abs(n0)) && Math.abs(a.nu[k][1] - n1) <= 1e-7 * Math.max(1, Math.abs(n1)), `#${t}: ν_${k} ${a.nu[k]} vs ${n0}, ${n1}`)
+      if (ng === 0) {
+        for (let i = 0; i < aK[k].length; i++) assert.ok(Math.abs(aK[k][i] - b.K[k][i]) <= 1e-8 * Math.max(1, Math.abs(b.K[k][i])), `#${t}: K_${k}[${i}] ${aK[k][i]} vs ${b.K[k][i]}`)
+      }
+    }
+  }
+  assert.ok(checked >= 20, `only ${checked} instances were feasible`)
+})
+
 test('setup errors: state-only equality rows → equality-rank; a row the equalities make constant and violate → infeasible', async () => {
   const w = await loadForTest('release')
   const ocp = new OcpQp(w, OCP_SIZES)

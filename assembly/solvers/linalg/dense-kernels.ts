@@ -129,6 +129,7 @@ export function copy (y: StaticArray<f64>, yo: i32, x: StaticArray<f64>, xo: i32
 /** x[xo+i] = v, i < n. */
 export function fill (x: StaticArray<f64>, xo: i32, v: f64, n: i32): void {
   assert(inRange(x, xo, n))
+  if (v == 0.0 && n > 0) { memory.fill(addr(x, xo), 0, <usize>n << 3); return }
   for (let i = 0; i < n; i++) x[xo + i] = v
 }
 
@@ -198,11 +199,18 @@ export function amax (x: StaticArray<f64>, xo: i32, n: i32): f64 {
 /** True when every x[xo+i], i < n, is finite. */
 export function allFinite (x: StaticArray<f64>, xo: i32, n: i32): bool {
   assert(inRange(x, xo, n))
-  for (let i = 0; i < n; i++) {
-    const v = x[xo + i]
-    if (v - v != 0.0) return false
+  // v·0 is 0 for finite v and NaN otherwise; the NaN survives the sum
+  let p = addr(x, xo)
+  const zero = f64x2.splat(0.0)
+  let acc = zero
+  let i = 0
+  for (; i + 2 <= n; i += 2) {
+    acc = f64x2.add(acc, f64x2.mul(v128.load(p), zero))
+    p += 16
   }
-  return true
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1)
+  if (i < n) s += load<f64>(p) * 0.0
+  return s == 0.0
 }
 
 /**

@@ -12,6 +12,13 @@
 // where r_s = s∘λ (predictor) or s∘λ + Δs_aff∘Δλ_aff − σμ (corrector, σ = (μ_aff/μ)³). The
 // Riccati factorization is shared by both right-hand sides.
 //
+// Active-set start (opts.polish): before the first interior-point iteration the active-set polish
+// (below: a few rounds of a primal-dual active-set method on Riccati factorizations, each result
+// kept only with a KKT certificate) is tried from the start point's active guess (λ > s: none on
+// a cold start). An MPC whose optimum has few bound changes is then solved by one to four
+// factorizations instead of ~8 interior-point iterations; otherwise the interior point runs as
+// before and the polish is retried as its merit falls.
+//
 // Warm start (opts.warmStart): the previous primal-dual solution, optionally shifted by one stage,
 // with slacks recomputed from the warm primal point and lifted to ≥ 1 and multipliers lifted to
 // ≥ 1e-2 (an interior, roughly centred start); if that solve does not reach optimality it is
@@ -51,10 +58,8 @@ function residuals (dims: OcpDims, ws: OcpWorkspace, sol: OcpSolution): f64 {
       }
     }
     if (k > 0) for (let i = 0; i < nxr; i++) ws.rd[m + nv + i] -= ws.pi[(k - 1) * nx + i]
-    const ng = dims.ng[k]
-    const go = k * NG
-    for (let i = 0; i < ng; i++) {
-      const gi = go + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       const ro = gi * NY
       const cnt = ws.gCnt[gi]
       let gy = 0.0
@@ -92,8 +97,8 @@ function residuals (dims: OcpDims, ws: OcpWorkspace, sol: OcpSolution): f64 {
   let ds = 0.0
   for (let i = 0; i < N * nx; i++) ds = max(ds, Math.abs(ws.pi[i]))
   for (let k = 0; k <= N; k++) {
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = k * NG + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       ds = max(ds, max(ws.hasL[gi] * ws.ll[gi], ws.hasU[gi] * ws.lu[gi]))
     }
   }
@@ -115,9 +120,8 @@ function barrierHessian (dims: OcpDims, ws: OcpWorkspace, givenW: bool = false):
     const ny = ws.ny[k]
     const lk = k * NY * NY
     for (let a = 0; a < ny; a++) copy(ws.L, lk + a * NY, ws.Qr, lk + a * NY, a + 1)
-    const go = k * NG
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = go + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       const w = givenW ? ws.W[gi] : ws.hasL[gi] * ws.ll[gi] / ws.sl[gi] + ws.hasU[gi] * ws.lu[gi] / ws.su[gi]
       ws.W[gi] = w
       if (w == 0.0) continue
@@ -147,9 +151,8 @@ function newtonStep (dims: OcpDims, ws: OcpWorkspace, corr: bool, sigmaMu: f64):
     const ny = ws.ny[k]
     const m = k * NY
     copy(ws.gh, m, ws.rd, m, ny)
-    const go = k * NG
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = go + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       const hl = ws.hasL[gi]
       const hu = ws.hasU[gi]
       let rsl = hl * ws.sl[gi] * ws.ll[gi]
@@ -171,9 +174,8 @@ function newtonStep (dims: OcpDims, ws: OcpWorkspace, corr: bool, sigmaMu: f64):
   riccatiSolve(dims, ws, ws.rdyn)
   for (let k = 0; k <= N; k++) {
     const m = k * NY
-    const go = k * NG
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = go + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       const ro = gi * NY
       let gdy = 0.0
       for (let t = 0; t < ws.gCnt[gi]; t++) { const a = ws.gIdx[ro + t]; gdy += ws.Gr[ro + a] * ws.dy[m + a] }
@@ -197,8 +199,8 @@ function maxStep (dims: OcpDims, ws: OcpWorkspace): f64 {
   let a = 1.0
   const NG = dims.ngMax
   for (let k = 0; k <= dims.N; k++) {
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = k * NG + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       if (ws.hasL[gi] != 0.0) {
         if (ws.dsl[gi] < 0.0) a = min(a, -ws.sl[gi] / ws.dsl[gi])
         if (ws.dll[gi] < 0.0) a = min(a, -ws.ll[gi] / ws.dll[gi])
@@ -274,8 +276,8 @@ function moveIterate (dims: OcpDims, ws: OcpWorkspace, t: f64): void {
   for (let k = 0; k <= N; k++) {
     axpy(ws.y, k * NY, t, ws.dy, k * NY, ws.ny[k])
     if (k < N) axpy(ws.pi, k * nx, t, ws.dpi, k * nx, nx)
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = k * NG + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       if (ws.hasL[gi] != 0.0) {
         ws.sl[gi] = max(ws.sl[gi] + t * ws.dsl[gi], 1e-300)
         ws.ll[gi] = max(ws.ll[gi] + t * ws.dll[gi], 1e-300)
@@ -314,7 +316,13 @@ const ACCEPT_TOL: f64 = 1e-8
 /** Floors of the slacks and multipliers of a warm start (measured on the centroidal MPC: larger slack floors, small dual floors center best). */
 const WARM_SLACK: f64 = 1.0
 const WARM_DUAL: f64 = 1e-2
-/** Merit below which each iteration first tries the active-set polish. */
+/**
+ * The active-set polish is tried at the start point (an MPC's active set is often found by its
+ * rounds alone: no interior-point iteration at all), then whenever the merit is below
+ * POLISH_EARLY and 10× below that of the last failed attempt, and at every iteration once the
+ * merit is below POLISH_START. Each attempt that fails costs about one to four factorizations.
+ */
+const POLISH_EARLY: f64 = 1e-1
 const POLISH_START: f64 = 1e-6
 /** Interior-point iterations past convergence spent waiting for a successful polish. */
 const POLISH_EXTRA: i32 = 4
@@ -324,6 +332,7 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
   const NY = ws.nyMax
   const NG = dims.ngMax
   let prevMerit = Infinity
+  let failedMerit = Infinity
   let extra = 0
   for (let it = 0; it <= opts.maxIter; it++) {
     const mu = residuals(dims, ws, sol)
@@ -337,7 +346,11 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
     }
     if (!(merit == merit)) return OCP_NUMERICAL
     // near the solution, try the active-set polish: it ends the iteration when it yields a KKT point
-    if (opts.polish && merit <= POLISH_START && polish(dims, opts, sol, ws, scaleStat)) { sol.polished = 1; return OCP_OPTIMAL }
+    if (opts.polish && (it == 0 || merit <= POLISH_START || (merit <= POLISH_EARLY && merit <= 0.1 * failedMerit))) {
+      // (more rounds at the start point, whose active guess is the roughest)
+      if (polish(dims, opts, sol, ws, scaleStat, it == 0 ? 8 : 4)) { sol.polished = 1; return OCP_OPTIMAL }
+      failedMerit = merit
+    }
     if (sol.resStat <= opts.tolStat * sc && sol.resEq <= opts.tolEq && mu <= opts.tolComp) {
       // converged; when the polish has not yet succeeded (degenerate rows blur the active set),
       // a few more interior-point iterations sharpen it before giving up on it
@@ -355,8 +368,8 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
     let muAff = 0.0
     let mcount = 0.0
     for (let k = 0; k <= N; k++) {
-      for (let i = 0; i < dims.ng[k]; i++) {
-        const gi = k * NG + i
+      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+        const gi = unchecked(ws.live[k * NG + li])
         const hl = ws.hasL[gi]
         const hu = ws.hasU[gi]
         muAff += hl * (ws.sl[gi] + aAff * ws.dsl[gi]) * (ws.ll[gi] + aAff * ws.dll[gi])
@@ -471,11 +484,11 @@ function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: Oc
  * Newton step of the quadratic augmented problem, then λ_A ← λ_A ∓ ρ (G_A y − b_A); the equality
  * error shrinks by about ‖Q̃‖/ρ per pass; a larger ρ would amplify the roundoff of G_A y − b_A
  * into the multipliers). Rows found violated join the active set, active rows with a negative
- * multiplier leave it, and the round repeats (at most 4). The result is kept only if it is a KKT
+ * multiplier leave it, and the round repeats (at most maxRounds). The result is kept only if it is a KKT
  * point (all rows hold to 1e-13 relative, multipliers ≥ 0, residuals within tolerance); otherwise the
  * interior-point iterate is restored. Returns true when kept.
  */
-function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, scaleStat: f64): bool {
+function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, scaleStat: f64, maxRounds: i32): bool {
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
@@ -495,7 +508,7 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
     }
   }
   let settled = false
-  for (let round = 0; round < 4 && !settled; round++) {
+  for (let round = 0; round < maxRounds && !settled; round++) {
     for (let k = 0; k <= N; k++) {
       let dmax = 1.0
       for (let a = 0; a < ws.ny[k]; a++) dmax = max(dmax, Math.abs(ws.Qr[k * NY * NY + a * NY + a]))
@@ -622,11 +635,16 @@ function stageZeroGain (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpSol
     // Kv_j = −Mvv⁻¹ mv (Mvv = L_0 L_0ᵀ)
     lowerSolve(mv, 0, ws.L, 0, NY, nv)
     lowerTransSolve(mv, 0, ws.L, 0, NY, nv)
-    for (let a = 0; a < nu; a++) {
-      let s = tx[nx + a]
-      if (ws.isSel[0] != 0) s -= mv[a]
-      else for (let b = 0; b < nv; b++) s -= ws.T[(nx + a) * NY + b] * mv[b]
-      sol.K[a * nx + j] = s
+    if (ws.isSel[0] != 0) {
+      // free input sel[b] − nx gets −mv[b]; inputs fixed by equalities do not depend on x_0
+      for (let a = 0; a < nu; a++) sol.K[a * nx + j] = 0.0
+      for (let b = 0; b < nv; b++) sol.K[(ws.sel[b] - nx) * nx + j] = -mv[b]
+    } else {
+      for (let a = 0; a < nu; a++) {
+        let s = tx[nx + a]
+        for (let b = 0; b < nv; b++) s -= ws.T[(nx + a) * NY + b] * mv[b]
+        sol.K[a * nx + j] = s
+      }
     }
   }
 }
@@ -704,7 +722,13 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
         for (let i = 0; i < dims.ng[k]; i++) s += data.Gu[k * bl.Gu + i * nu + a] * sol.lam[k * NG + i]
         r[a] = -s
       }
-      eliminationMultipliers(ws.els[k], r, sol.nu, k * NE)
+      if (ws.isSel[k] != 0) {
+        // rows fixing one input each: Eu_ia ν_i = r_a
+        for (let i = 0; i < ne; i++) {
+          const a = ws.eqCol[k * NE + i]
+          sol.nu[k * NE + i] = r[a] / data.Eu[k * bl.Eu + i * nu + a]
+        }
+      } else eliminationMultipliers(ws.els[k], r, sol.nu, k * NE)
     }
   }
   sol.objective = obj
@@ -721,19 +745,32 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
     fill(sol.P, Po, 0.0, nx * nx)
     if (nxr > 0) {
       const tb = k * (dims.nxMax + NU) * NY
-      for (let j = 0; j < nx; j++) {
-        // Kv column j = −Lvv⁻ᵀ Lxv[j][:]
-        const col = ws.tv
-        for (let a = 0; a < nv; a++) col[a] = -ws.L[lk + (nv + j) * NY + a]
-        lowerTransSolve(col, 0, ws.L, lk, NY, nv)
-        for (let a = 0; a < nu; a++) {
-          let s: f64
-          if (ws.isSel[k] != 0) s = col[a]
-          else {
-            s = ws.T[tb + (nx + a) * NY + nv + j]
-            for (let b = 0; b < nv; b++) s += ws.T[tb + (nx + a) * NY + b] * col[b]
-          }
-          sol.K[Ko + a * nx + j] = s
+      // Kv = −Lvv⁻ᵀ Lxvᵀ (nv × nx, row b at b·nx in ws.Lt), all columns at once: back
+      // substitution with Lvvᵀ by rows of length nx
+      const X = ws.Lt
+      for (let b = 0; b < nv; b++) {
+        for (let j = 0; j < nx; j++) X[b * nx + j] = -ws.L[lk + (nv + j) * NY + b]
+      }
+      for (let i = nv - 1; i >= 0; i--) {
+        const ri = lk + i * NY
+        const d = ws.L[ri + i]
+        for (let j = 0; j < nx; j++) X[i * nx + j] /= d
+        for (let b = 0; b < i; b++) {
+          const c = ws.L[ri + b]
+          if (c != 0.0) axpy(X, b * nx, -c, X, i * nx, nx)
+        }
+      }
+      // K = T_uv Kv + T_ux (the u rows of T: Zu on v, Ux on x)
+      if (ws.isSel[k] != 0) {
+        // free input sel[b] − nx gets row b of Kv; fixed inputs have no feedback (K was zeroed)
+        for (let b = 0; b < nv; b++) copy(sol.K, Ko + (ws.sel[k * NY + b] - nx) * nx, X, b * nx, nx)
+      } else for (let a = 0; a < nu; a++) {
+        const Ka = Ko + a * nx
+        const ta = tb + (nx + a) * NY
+        copy(sol.K, Ka, ws.T, ta + nv, nx)
+        for (let b = 0; b < nv; b++) {
+          const c = ws.T[ta + b]
+          if (c != 0.0) axpy(sol.K, Ka, c, X, b * nx, nx)
         }
       }
       // P = Lxx Lxxᵀ

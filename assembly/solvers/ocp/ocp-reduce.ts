@@ -11,7 +11,7 @@
 // gIdx, gCnt, hasL, hasU}; returns an OCP_E_* code (stage in sol.errorStage).
 import { OcpDims, OcpData, OcpBlocks, OcpSolution, OcpWorkspace, OCP_E_NONE, OCP_E_EQ_RANK, OCP_E_NONFINITE, OCP_E_BOUNDS, OCP_E_INFEASIBLE_ROW } from './ocp-types'
 import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
-import { dot, fill, allFinite } from '../linalg/dense-kernels'
+import { dot, axpy, fill, allFinite } from '../linalg/dense-kernels'
 
 @inline function abAt (data: OcpData, bl: OcpBlocks, k: i32, nx: i32, nu: i32, i: i32, j: i32): f64 {
   return j < nx ? data.A[k * bl.A + i * nx + j] : data.B[k * bl.B + i * nu + (j - nx)]
@@ -33,6 +33,34 @@ export function x0Column (ws: OcpWorkspace, nx: i32, nxuMax: i32, r: i32, j: i32
   if (r < nx) return r == j ? 1.0 : 0.0
   if (ws.isSel[0] != 0) return 0.0
   return ws.T[r * ws.nyMax + ws.nv[0] + j]
+}
+
+/**
+ * True when every equality row of stage k fixes one input: a single nonzero in its Eu row, a zero
+ * Dx row, and no input fixed twice (the common case of swing-foot forces set to zero). Writes
+ * ws.eqCol (the input of each row) and ws.uFixed. Such stages need no QR: T is a selection.
+ */
+function fixesInputs (dims: OcpDims, data: OcpData, bl: OcpBlocks, ws: OcpWorkspace, k: i32): bool {
+  const nx = dims.nx
+  const nu = dims.nu[k]
+  const ne = dims.ne[k]
+  for (let a = 0; a < nu; a++) ws.uFixed[a] = 0
+  for (let i = 0; i < ne; i++) {
+    const eo = k * bl.Eu + i * nu
+    let col = -1
+    for (let a = 0; a < nu; a++) {
+      if (data.Eu[eo + a] != 0.0) {
+        if (col >= 0) return false
+        col = a
+      }
+    }
+    if (col < 0 || ws.uFixed[col] != 0) return false
+    const dxo = k * bl.Dx + i * nx
+    for (let j = 0; j < nx; j++) if (data.Dx[dxo + j] != 0.0) return false
+    ws.uFixed[col] = 1
+    ws.eqCol[k * dims.neMax + i] = col
+  }
+  return true
 }
 
 export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpSolution, ws: OcpWorkspace): i32 {
@@ -66,6 +94,16 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
       ws.isSel[k] = 1
       for (let b = 0; b < nv; b++) ws.sel[k * NY + b] = nx + b
       for (let b = 0; b < nxr; b++) ws.sel[k * NY + nv + b] = b
+    } else if (fixesInputs(dims, data, bl, ws, k)) {
+      // each row fixes one input, u_a = e_i / Eu_ia: T selects the free inputs and the state
+      ws.isSel[k] = 1
+      let b = 0
+      for (let a = 0; a < nu; a++) if (ws.uFixed[a] == 0) ws.sel[k * NY + b++] = nx + a
+      for (let j = 0; j < nxr; j++) ws.sel[k * NY + nv + j] = j
+      for (let i = 0; i < ne; i++) {
+        const a = ws.eqCol[k * dims.neMax + i]
+        ws.t0[t0 + nx + a] = data.e[k * bl.e + i] / data.Eu[k * bl.Eu + i * nu + a]
+      }
     } else {
       ws.isSel[k] = 0
       const el = ws.els[k]
@@ -91,14 +129,22 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
         for (let b = 0; b < nv; b++) ws.T[tb + (nx + a) * NY + b] = el.M[a * es + b]
       }
       // u0 = particular solution for e, Ux column j = −particular solution for Dx[:, j]
-      for (let i = 0; i < ne; i++) el.rhs[i] = data.e[k * bl.e + i]
-      eliminationParticular(el)
-      for (let a = 0; a < nu; a++) ws.t0[t0 + nx + a] = el.delta[a]
+      let enz = false
+      for (let i = 0; i < ne; i++) { const v = data.e[k * bl.e + i]; el.rhs[i] = v; if (v != 0.0) enz = true }
+      // (a zero right-hand side has the zero particular solution)
+      if (enz) eliminationParticular(el)
+      for (let a = 0; a < nu; a++) ws.t0[t0 + nx + a] = enz ? el.delta[a] : 0.0
       for (let j = 0; j < nx; j++) {
-        for (let i = 0; i < ne; i++) el.rhs[i] = data.Dx[k * bl.Dx + i * nx + j]
-        eliminationParticular(el)
+        // a zero column of Dx has a zero particular solution: skip its QR solve
+        let nz = false
+        for (let i = 0; i < ne; i++) {
+          const v = data.Dx[k * bl.Dx + i * nx + j]
+          el.rhs[i] = v
+          if (v != 0.0) nz = true
+        }
+        if (nz) eliminationParticular(el)
         for (let a = 0; a < nu; a++) {
-          const ux = -el.delta[a]
+          const ux = nz ? -el.delta[a] : 0.0
           // (with x_0 fixed, Ux is still kept in T's columns nv.. for the stage-0 feedback gain)
           ws.T[tb + (nx + a) * NY + nv + j] = ux
           if (nxr == 0) ws.t0[t0 + nx + a] += ux * data.x0[j]
@@ -110,8 +156,15 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
     // ---- cost: Q̃ = TᵀQT, q̃ = Tᵀ(Q t0 + q) ----
     const qo = k * bl.Q
     const qro = k * NY * NY
+    // nonzero entries of t0 (often none, or only x_0 at stage 0): the products with t0 visit only these
+    let nt = 0
+    for (let c = 0; c < nxu; c++) if (ws.t0[t0 + c] != 0.0) ws.t0Idx[nt++] = c
     const h = ws.tv
-    for (let i = 0; i < nxu; i++) h[i] = data.q[k * bl.q + i] + dot(data.Q, qo + i * nxu, ws.t0, t0, nxu)
+    for (let i = 0; i < nxu; i++) {
+      let s = data.q[k * bl.q + i]
+      for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; s += data.Q[qo + i * nxu + c] * ws.t0[t0 + c] }
+      h[i] = s
+    }
     if (isSel) {
       for (let a = 0; a < ny; a++) {
         const ia = ws.sel[k * NY + a]
@@ -119,23 +172,33 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
         ws.qr[k * NY + a] = h[ia]
       }
     } else {
-      // W = Q T column by column: Qr[a][b] = Σ_r T[r][a] Σ_c Q[r][c] T[c][b]
-      for (let b = 0; b < ny; b++) {
-        for (let r = 0; r < nxu; r++) {
-          let s = 0.0
-          for (let c = 0; c < nxu; c++) s += 0.5 * (data.Q[qo + r * nxu + c] + data.Q[qo + c * nxu + r]) * ws.T[tb + c * NY + b]
-          ws.tw[r] = s
+      // Q T row by row (zero entries of Q skipped), then Tᵀ(Q T) row by row (zero entries of T
+      // skipped: T is identity on x and often sparse on u), symmetrized
+      const QT = ws.QT
+      for (let r = 0; r < nxu; r++) {
+        fill(QT, r * NY, 0.0, ny)
+        for (let c = 0; c < nxu; c++) {
+          const v = data.Q[qo + r * nxu + c]
+          if (v != 0.0) axpy(QT, r * NY, v, ws.T, tb + c * NY, ny)
         }
+      }
+      for (let a = 0; a < ny; a++) fill(ws.Qr, qro + a * NY, 0.0, ny)
+      fill(ws.qr, k * NY, 0.0, ny)
+      for (let r = 0; r < nxu; r++) {
+        const hr = h[r]
         for (let a = 0; a < ny; a++) {
-          let s = 0.0
-          for (let r = 0; r < nxu; r++) s += ws.T[tb + r * NY + a] * ws.tw[r]
-          ws.Qr[qro + a * NY + b] = s
+          const t = ws.T[tb + r * NY + a]
+          if (t == 0.0) continue
+          axpy(ws.Qr, qro + a * NY, t, QT, r * NY, ny)
+          ws.qr[k * NY + a] += t * hr
         }
       }
       for (let a = 0; a < ny; a++) {
-        let s = 0.0
-        for (let r = 0; r < nxu; r++) s += ws.T[tb + r * NY + a] * h[r]
-        ws.qr[k * NY + a] = s
+        for (let b = 0; b < a; b++) {
+          const v = 0.5 * (ws.Qr[qro + a * NY + b] + ws.Qr[qro + b * NY + a])
+          ws.Qr[qro + a * NY + b] = v
+          ws.Qr[qro + b * NY + a] = v
+        }
       }
     }
 
@@ -143,23 +206,36 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
     if (k < N) {
       const ao = k * nx * NY
       for (let i = 0; i < nx; i++) {
+        const ai = k * bl.A + i * nx
+        const bi = k * bl.B + i * nu
         let s = data.c[k * bl.c + i]
-        for (let j = 0; j < nxu; j++) s += abAt(data, bl, k, nx, nu, i, j) * ws.t0[t0 + j]
+        for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; s += abAt(data, bl, k, nx, nu, i, c) * ws.t0[t0 + c] }
         ws.cr[k * nx + i] = s
-        for (let a = 0; a < ny; a++) {
-          let v = 0.0
-          if (isSel) v = abAt(data, bl, k, nx, nu, i, ws.sel[k * NY + a])
-          else for (let j = 0; j < nxu; j++) v += abAt(data, bl, k, nx, nu, i, j) * ws.T[tb + j * NY + a]
-          ws.Ar[ao + i * NY + a] = v
+        if (isSel) {
+          for (let a = 0; a < ny; a++) ws.Ar[ao + i * NY + a] = abAt(data, bl, k, nx, nu, i, ws.sel[k * NY + a])
+        } else {
+          // row i of [A B] T: rows of T weighted by the nonzeros of row i
+          fill(ws.Ar, ao + i * NY, 0.0, ny)
+          for (let j = 0; j < nx; j++) {
+            const v = data.A[ai + j]
+            if (v != 0.0) axpy(ws.Ar, ao + i * NY, v, ws.T, tb + j * NY, ny)
+          }
+          for (let j = 0; j < nu; j++) {
+            const v = data.B[bi + j]
+            if (v != 0.0) axpy(ws.Ar, ao + i * NY, v, ws.T, tb + (nx + j) * NY, ny)
+          }
         }
       }
     }
 
     // ---- rows: G̃ = [Gx Gu] T, bounds − G t0, sparsity pattern ----
     const go = k * dims.ngMax
+    let nLive = 0
     for (let i = 0; i < ng; i++) {
+      const gxi = k * bl.Gx + i * nx
+      const gui = k * bl.Gu + i * nu
       let s = 0.0
-      for (let j = 0; j < nxu; j++) s += gAt(data, bl, k, nx, nu, i, j) * ws.t0[t0 + j]
+      for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; s += gAt(data, bl, k, nx, nu, i, c) * ws.t0[t0 + c] }
       const lg = data.lg[k * bl.g + i]
       const ug = data.ug[k * bl.g + i]
       if (lg != lg || ug != ug) return OCP_E_NONFINITE
@@ -170,13 +246,20 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
       ws.hasU[go + i] = ug < Infinity ? 1.0 : 0.0
       const ro = (go + i) * NY
       let cnt = 0
-      for (let a = 0; a < ny; a++) {
-        let v = 0.0
-        if (isSel) v = gAt(data, bl, k, nx, nu, i, ws.sel[k * NY + a])
-        else for (let j = 0; j < nxu; j++) v += gAt(data, bl, k, nx, nu, i, j) * ws.T[tb + j * NY + a]
-        ws.Gr[ro + a] = v
-        if (v != 0.0) ws.gIdx[ro + cnt++] = a
+      if (isSel) {
+        for (let a = 0; a < ny; a++) ws.Gr[ro + a] = gAt(data, bl, k, nx, nu, i, ws.sel[k * NY + a])
+      } else {
+        fill(ws.Gr, ro, 0.0, ny)
+        for (let j = 0; j < nx; j++) {
+          const v = data.Gx[gxi + j]
+          if (v != 0.0) axpy(ws.Gr, ro, v, ws.T, tb + j * NY, ny)
+        }
+        for (let j = 0; j < nu; j++) {
+          const v = data.Gu[gui + j]
+          if (v != 0.0) axpy(ws.Gr, ro, v, ws.T, tb + (nx + j) * NY, ny)
+        }
       }
+      for (let a = 0; a < ny; a++) if (ws.Gr[ro + a] != 0.0) ws.gIdx[ro + cnt++] = a
       ws.gCnt[go + i] = cnt
       if (cnt == 0) {
         // constant on the stage's feasible set (e.g. friction rows of a foot whose force the
@@ -186,7 +269,16 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
         ws.hasL[go + i] = 0.0
         ws.hasU[go + i] = 0.0
       }
+      if (ws.hasL[go + i] + ws.hasU[go + i] > 0.0) ws.live[go + nLive++] = go + i
+      else {
+        // a row the interior point never visits: its per-row terms stay zero
+        ws.sl[go + i] = 1.0; ws.su[go + i] = 1.0; ws.ll[go + i] = 0.0; ws.lu[go + i] = 0.0
+        ws.rl[go + i] = 0.0; ws.ru[go + i] = 0.0; ws.W[go + i] = 0.0; ws.rg[go + i] = 0.0
+        ws.dsl[go + i] = 0.0; ws.dsu[go + i] = 0.0; ws.dll[go + i] = 0.0; ws.dlu[go + i] = 0.0
+        ws.asl[go + i] = 0.0; ws.asu[go + i] = 0.0; ws.all[go + i] = 0.0; ws.alu[go + i] = 0.0
+      }
     }
+    ws.nLive[k] = nLive
   }
   sol.errorStage = -1
   return OCP_E_NONE
@@ -199,12 +291,20 @@ export function ocpExpand (dims: OcpDims, ws: OcpWorkspace, k: i32, y: StaticArr
   const nxu = nx + nu
   const ny = ws.ny[k]
   const t0 = k * (dims.nxMax + dims.nuMax)
-  for (let r = 0; r < nxu; r++) {
-    let s = ws.t0[t0 + r]
+  const isSel = ws.isSel[k] != 0
+  const tb = k * (dims.nxMax + dims.nuMax) * ws.nyMax
+  if (isSel) {
+    for (let r = 0; r < nx; r++) x[xo + r] = ws.t0[t0 + r]
+    for (let a = 0; a < nu; a++) u[uo + a] = ws.t0[t0 + nx + a]
     for (let c = 0; c < ny; c++) {
-      const t = tAt(ws, k, dims.nxMax + dims.nuMax, r, c)
-      if (t != 0.0) s += t * y[yo + c]
+      const r = ws.sel[k * ws.nyMax + c]
+      if (r < nx) x[xo + r] += y[yo + c]
+      else u[uo + r - nx] += y[yo + c]
     }
+    return
+  }
+  for (let r = 0; r < nxu; r++) {
+    const s = ws.t0[t0 + r] + dot(ws.T, tb + r * ws.nyMax, y, yo, ny)
     if (r < nx) x[xo + r] = s
     else u[uo + r - nx] = s
   }

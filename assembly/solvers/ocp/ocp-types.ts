@@ -130,7 +130,8 @@ export class OcpOptions {
   /** Floor on a Riccati Cholesky pivot, relative to the stage's largest diagonal (regularization). */
   pivotFloor: f64 = 1e-13
   /**
-   * Polish the interior-point solution on its active set (augmented-Lagrangian refinement with the
+   * Try the active-set polish at the start point and polish the interior-point solution on its
+   * active set (augmented-Lagrangian refinement with the
    * Riccati factorization of Q̃ + ρ G_Aᵀ G_A), kept only if it is primal feasible with
    * multipliers of the right sign: removes the O(μ) (O(√μ) at degenerate rows) error of the
    * interior point.
@@ -191,6 +192,12 @@ export class OcpWorkspace {
   t0: StaticArray<f64>
   sel: StaticArray<i32>
   isSel: StaticArray<i32>
+  /** Stages whose equality rows each fix one input (selection stages with ne > 0): the input fixed by row i (k·neMax + i). */
+  eqCol: StaticArray<i32>
+  /** Scratch: inputs already fixed by an earlier row of the stage (nuMax). */
+  uFixed: StaticArray<i32>
+  /** Scratch: indices of the nonzero entries of t0_k (nxMax + nuMax). */
+  t0Idx: StaticArray<i32>
   els: StaticArray<Elimination>
   /** Reduced data: cost (ny²), gradient, dynamics Ã (nx × ny), c̃, rows G̃ (ng × ny), bounds. */
   Qr: StaticArray<f64>
@@ -205,6 +212,9 @@ export class OcpWorkspace {
   gCnt: StaticArray<i32>
   hasL: StaticArray<f64>
   hasU: StaticArray<f64>
+  /** Rows with at least one finite side (absolute indices k·ngMax + i, stage k at k·ngMax) and their count: the interior-point loops visit only these. */
+  live: StaticArray<i32>
+  nLive: StaticArray<i32>
   // ---- iterate ----
   y: StaticArray<f64>
   pi: StaticArray<f64>
@@ -236,6 +246,8 @@ export class OcpWorkspace {
   lvec: StaticArray<f64>
   p: StaticArray<f64>
   Lt: StaticArray<f64>
+  /** Scratch of the reduction: Q_k T_k ((nx+nu) × ny). */
+  QT: StaticArray<f64>
   tv: StaticArray<f64>
   tw: StaticArray<f64>
   floored: i32 = 0
@@ -275,6 +287,9 @@ export class OcpWorkspace {
     this.t0 = new StaticArray<f64>(S * nxu)
     this.sel = new StaticArray<i32>(S * ny)
     this.isSel = new StaticArray<i32>(S)
+    this.eqCol = new StaticArray<i32>(S * max(1, d.neMax))
+    this.uFixed = new StaticArray<i32>(nu)
+    this.t0Idx = new StaticArray<i32>(nxu)
     const els = new StaticArray<Elimination>(S)
     for (let k = 0; k < S; k++) els[k] = new Elimination(d.neMax, d.nuMax)
     this.els = els
@@ -289,6 +304,8 @@ export class OcpWorkspace {
     this.gCnt = new StaticArray<i32>(S * ng)
     this.hasL = new StaticArray<f64>(S * ng)
     this.hasU = new StaticArray<f64>(S * ng)
+    this.live = new StaticArray<i32>(S * ng)
+    this.nLive = new StaticArray<i32>(S)
     this.y = new StaticArray<f64>(S * ny)
     this.pi = new StaticArray<f64>(S * nx)
     this.sl = new StaticArray<f64>(S * ng)
@@ -316,6 +333,7 @@ export class OcpWorkspace {
     this.lvec = new StaticArray<f64>(S * ny)
     this.p = new StaticArray<f64>(S * nx)
     this.Lt = new StaticArray<f64>(nx * ny)
+    this.QT = new StaticArray<f64>(nxu * ny)
     this.tv = new StaticArray<f64>(max(nxu, ny))
     this.tw = new StaticArray<f64>(max(nxu, ny))
     this.by = new StaticArray<f64>(S * ny)

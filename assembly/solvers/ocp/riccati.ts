@@ -10,7 +10,7 @@
 // Cost linear in N. Pivots below pivotFloor·max(1, largest diagonal of Q̃_k) are floored (counted
 // in ws.floored): a safeguard for stages whose Hessian is singular, e.g. inputs without cost.
 import { OcpDims, OcpWorkspace } from './ocp-types'
-import { axpy, axpy4, dot, fill } from '../linalg/dense-kernels'
+import { axpy, dot, dot2, dot2A, dot2B, fill } from '../linalg/dense-kernels'
 import { choleskyFactorFloor, lowerSolve, lowerTransSolve } from '../linalg/cholesky'
 
 /** Factors: ws.L (stage blocks) must hold Ĥ_k (lower triangle) on entry; holds L_k on return. */
@@ -25,40 +25,35 @@ export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64)
     const ny = ws.ny[k]
     const lk = k * NY * NY
     if (k < N) {
-      // Lt = Lpᵀ Ã_k (row i = Σ_{j ≥ i} Lp[j][i] Ã_j), Lp = lower-right block of L_{k+1}
+      // Ltt = (Lpᵀ Ã_k)ᵀ = Ã_kᵀ Lp (ny × nx): row a = Σ_j Ã[j][a] Lp[j][0..j], a contiguous row
+      // of Lp per nonzero of Ã (dynamics matrices are sparse: identity blocks, dt couplings)
       const nv1 = ws.nv[k + 1]
       const lp = (k + 1) * NY * NY + nv1 * NY + nv1
       const ao = k * nx * NY
-      for (let i = 0; i < nx; i++) {
-        const ti = i * NY
-        fill(Lt, ti, 0.0, ny)
-        let j = i
-        for (; j + 4 <= nx; j += 4) {
-          axpy4(Lt, ti, ws.Ar, L[lp + j * NY + i], ao + j * NY, L[lp + (j + 1) * NY + i], ao + (j + 1) * NY,
-            L[lp + (j + 2) * NY + i], ao + (j + 2) * NY, L[lp + (j + 3) * NY + i], ao + (j + 3) * NY, ny)
-        }
-        for (; j < nx; j++) {
-          const c = L[lp + j * NY + i]
-          if (c != 0.0) axpy(Lt, ti, c, ws.Ar, ao + j * NY, ny)
+      for (let a = 0; a < ny; a++) fill(Lt, a * nx, 0.0, nx)
+      for (let j = 0; j < nx; j++) {
+        const aj = ao + j * NY
+        const lj = lp + j * NY
+        for (let a = 0; a < ny; a++) {
+          const c = unchecked(ws.Ar[aj + a])
+          if (c != 0.0) axpy(Lt, a * nx, c, L, lj, j + 1)
         }
       }
-      // M += Ltᵀ Lt (lower triangle), four rows of Lt per pass over M
-      let i = 0
-      for (; i + 4 <= nx; i += 4) {
-        const t0 = i * NY
-        const t1 = t0 + NY
-        const t2 = t1 + NY
-        const t3 = t2 + NY
-        for (let a = 0; a < ny; a++) {
-          axpy4(L, lk + a * NY, Lt, Lt[t0 + a], t0, Lt[t1 + a], t1, Lt[t2 + a], t2, Lt[t3 + a], t3, a + 1)
+      // M += Ltt Lttᵀ (lower triangle): M[a][b] += Ltt[a]·Ltt[b], two rows of M per pass
+      let a = 0
+      for (; a + 1 < ny; a += 2) {
+        const ra = lk + a * NY
+        const r1 = ra + NY
+        for (let b = 0; b <= a; b++) {
+          dot2(Lt, a * nx, (a + 1) * nx, b * nx, nx)
+          L[ra + b] += dot2A
+          L[r1 + b] += dot2B
         }
+        L[r1 + a + 1] += dot(Lt, (a + 1) * nx, Lt, (a + 1) * nx, nx)
       }
-      for (; i < nx; i++) {
-        const ti = i * NY
-        for (let a = 0; a < ny; a++) {
-          const c = Lt[ti + a]
-          if (c != 0.0) axpy(L, lk + a * NY, c, Lt, ti, a + 1)
-        }
+      if (a < ny) {
+        const ra = lk + a * NY
+        for (let b = 0; b <= a; b++) L[ra + b] += dot(Lt, a * nx, Lt, b * nx, nx)
       }
     }
     // the floor is relative to the stage cost's own scale, not to M's diagonal, which the barrier
@@ -92,10 +87,11 @@ export function riccatiSolve (dims: OcpDims, ws: OcpWorkspace, b: StaticArray<f6
       const nv1 = ws.nv[k + 1]
       const lp = (k + 1) * NY * NY + nv1 * NY + nv1
       // w = Lp (Lpᵀ b_k) + p_{k+1}
-      for (let i = 0; i < nx; i++) {
-        let s = 0.0
-        for (let j = i; j < nx; j++) s += L[lp + j * NY + i] * b[k * nx + j]
-        t[i] = s
+      // (Lpᵀ b as a sum of rows of Lp: contiguous)
+      fill(t, 0, 0.0, nx)
+      for (let j = 0; j < nx; j++) {
+        const c = b[k * nx + j]
+        if (c != 0.0) axpy(t, 0, c, L, lp + j * NY, j + 1)
       }
       for (let i = 0; i < nx; i++) w[i] = dot(L, lp + i * NY, t, 0, i + 1) + ws.p[(k + 1) * nx + i]
       const ao = k * nx * NY
@@ -139,10 +135,10 @@ export function riccatiSolve (dims: OcpDims, ws: OcpWorkspace, b: StaticArray<f6
       // Δπ_{k+1} = Lp (Lpᵀ Δx_{k+1}) + p_{k+1}
       const nv1 = ws.nv[ny1]
       const lp = ny1 * NY * NY + nv1 * NY + nv1
-      for (let i = 0; i < nx; i++) {
-        let s = 0.0
-        for (let j = i; j < nx; j++) s += L[lp + j * NY + i] * ws.dy[m1 + j]
-        t[i] = s
+      fill(t, 0, 0.0, nx)
+      for (let j = 0; j < nx; j++) {
+        const c = ws.dy[m1 + j]
+        if (c != 0.0) axpy(t, 0, c, L, lp + j * NY, j + 1)
       }
       for (let i = 0; i < nx; i++) ws.dpi[k * nx + i] = dot(L, lp + i * NY, t, 0, i + 1) + ws.p[ny1 * nx + i]
     }
