@@ -2,3 +2,5 @@
 export * from './dynamics/exports'
 export * from './solvers/exports'
 export * from './estimation/exports'
+export * from './locomotion/mpc/exports'
+export * from './locomotion/wbc/exports'
