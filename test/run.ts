@@ -1,6 +1,8 @@
 // Test entry for `npm test`: runs every test/**/*.test.ts in its own Node process (isolation for
 // workers, sockets and WASM instances), two at a time, and ends with the line CI reads:
 // `N passed, N failed, N skipped`. uvu prints per-file totals only, so they are summed here.
+// Files that run against the wall clock (the HIL bench with its bridge watchdog, the terminal UI
+// against a real-time controller) run last, one at a time, so no other test steals their CPU.
 //
 //   npm test                  all files
 //   npm test -- qp dynamics   only files whose path contains one of the words
@@ -12,6 +14,7 @@ import { availableParallelism } from 'node:os'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const testDir = join(root, 'test')
+const EXCLUSIVE = ['test/hil/', 'test/tui/']
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 15 * 60_000)
 const JOBS = Number(process.env.TEST_JOBS ?? Math.max(1, Math.min(2, availableParallelism())))
 
@@ -67,15 +70,21 @@ async function main (): Promise<void> {
   let files = findTests(testDir)
   if (filters.length > 0) files = files.filter((f) => filters.some((w) => relative(root, f).includes(w)))
   const results: FileResult[] = []
+  const alone = (f: string): boolean => EXCLUSIVE.some((d) => relative(root, f).startsWith(d))
+  const queue = [...files.filter((f) => !alone(f)), ...files.filter(alone)]
   let next = 0
+  let running = 0
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++]
+    while (next < queue.length) {
+      if (alone(queue[next]) && running > 0) { await new Promise((resolve) => setTimeout(resolve, 50)); continue }
+      const file = queue[next++]
+      running++
       const r = await runFile(file)
       process.stdout.write(r.output.trimEnd() + '\n')
       const mark = r.failed > 0 ? 'FAIL' : 'ok'
       process.stdout.write(`[${mark}] ${relative(root, file)}  ${r.passed} passed / ${r.failed} failed / ${r.skipped} skipped  (${r.seconds.toFixed(1)} s)\n\n`)
       results.push(r)
+      running--
     }
   }
   await Promise.all(Array.from({ length: JOBS }, worker))

@@ -22,6 +22,8 @@ export interface RecordingMeta {
   epoch_ms: number
   /** Free text: command line, versions. */
   note: string
+  /** The robot file the locomotion controller was built from, when it ran (replay rebuilds it). */
+  locomotion_robot_file?: string | null
 }
 
 /** Buffers writes and appends them to a file in order; `position` counts bytes accepted. */

@@ -45,7 +45,8 @@ export const TickIo = {
 
 /** Runtime parameters in front of the steps' own in the parameter table. */
 const RUNTIME_PARAMS: ParamDef[] = [
-  { name: 'runtime.clear_faults', unit: '', min: 0, max: 1, doc: 'write 1 to clear latched faults (fall, control fault)' }
+  { name: 'runtime.clear_faults', unit: '', min: 0, max: 1, doc: 'write 1 to clear latched faults (fall, control fault)' },
+  { name: 'runtime.estop', unit: '', min: 0, max: 1, doc: '1: e-stop, stand (the safe mode) at once and every target refused; 0 releases it' }
 ]
 
 /** What the shared memory must know of a control step before it exists: its stages and outputs. */
@@ -121,6 +122,8 @@ export class ControllerCore {
   private targetsTaken = 0
   private paramsTaken = 0
   private activeStep: ControlStep | null = null
+  /** E-stop (runtime.estop): stand at once and targets refused, until released. */
+  private estop = false
 
   constructor (
     readonly shared: SharedControl,
@@ -252,7 +255,7 @@ export class ControllerCore {
     // --- targets
     const tr = sh.targetRing
     for (let rec = tr.peek(); rec !== null; rec = tr.peek()) {
-      if (this.targetUsable(rec) && this.schedule.push(rec)) cnt[Counter.targets_applied]++
+      if (!this.estop && this.targetUsable(rec) && this.schedule.push(rec)) cnt[Counter.targets_applied]++
       else cnt[Counter.targets_refused]++
       this.targetsTaken++
       tr.release()
@@ -391,7 +394,7 @@ export class ControllerCore {
     if ((this.faults & Fault.sensorTimeout) !== 0 || (this.latched & Fault.fell) !== 0) return Mode.damping
     const tg = this.schedule.active
     this.faults &= ~Fault.noLocomotion
-    if ((this.latched & Fault.controlFault) !== 0) return Mode.stand
+    if ((this.latched & Fault.controlFault) !== 0 || this.estop) return Mode.stand
     if (tg.jointActive) return Mode.joint
     if (tg.twistActive || tg.eeCount > 0) {
       if (this.locomotion !== null) return Mode.locomotion
@@ -437,6 +440,11 @@ export class ControllerCore {
     }
     if (index === 0) {
       if (rec[1] === 1) this.latched = 0
+      return
+    }
+    if (index === 1) {
+      this.estop = rec[1] >= 0.5
+      this.shared.counters[Counter.params_applied]++
       return
     }
     const k = index - RUNTIME_PARAMS.length

@@ -21,6 +21,8 @@ export interface PlantPort {
    * plant cannot know it (hardware).
    */
   truePose: (p_world: Float64Array, quat_world: Float64Array) => boolean
+  /** Link health of a plant behind a link (the bridge): named figures for the operator; absent in simulation. */
+  link?: () => Record<string, number | string>
   close: () => void
 }
 

@@ -25,12 +25,14 @@ import { monotonicClock } from './clock.ts'
 import { controlRobotFrom } from './control-robot.ts'
 import type { ControlRobot } from './control-step.ts'
 import { ControlWorker } from './control-worker-handle.ts'
-import { FAULT_NAMES, Fault, MODE_NAMES, faultNames } from './frames.ts'
+import { FAULT_NAMES, Fault, MODE_NAMES, RUNTIME_STAGES, faultNames } from './frames.ts'
 import type { Percentiles } from './latency-histogram.ts'
 import { checkPlantMatches, type PlantPort } from './plant-port.ts'
 import type { SchedulingInfo } from './rt-scheduling.ts'
 import { Counter } from './shared-control.ts'
 import { SimPlantPort } from './sim-plant-port.ts'
+import { openDriverPlant } from '../hil/open-driver-plant.ts'
+import { locomotionPlugin } from '../locomotion/locomotion-step.ts'
 
 export const DEFAULT_SCENE = fileURLToPath(new URL('../../robots/quad12/scene.xml', import.meta.url))
 
@@ -39,8 +41,10 @@ export interface RunOptions {
   robot?: string
   /** Configuration file, or an already validated configuration; default: all defaults. */
   config?: string | Validated<RuntimeConfig>
-  /** 'sim' (default). 'hil' and 'serial:PATH' need the bridge drivers of a later issue. */
+  /** 'sim' (default), 'hil' (MuJoCo behind the POSIX bridge on a pty) or 'serial:PATH' (a bridge on a serial port). */
   plant?: string
+  /** Motor map for 'hil' and 'serial:' (default: motors.yaml beside the scene). */
+  motors?: string
   /** Overrides control.mode. */
   mode?: 'realtime' | 'lockstep'
   /** Write an MCAP recording here. */
@@ -51,6 +55,12 @@ export interface RunOptions {
   twist?: { vx?: number, vy?: number, wz?: number }
   /** Open the policy port (default true). */
   policyPort?: boolean
+  /** Load the locomotion controller (host/locomotion) for twist targets (default false: stand controller only). */
+  locomotion?: boolean
+  /** Without `twist`: walk with the configuration's demo twist (locomotion.demo), as `cerebellum run` does by default. */
+  demo?: boolean
+  /** Directory for the locomotion controller's dumps of failed QPs (default: none). */
+  qpDumpDir?: string
   /** Restart the timing statistics after this much plant time [s] (warm-up; default 0). */
   warmup_s?: number
   /** Plant options: sensor-noise seed, ideal sensors, initial keyframe (default 'home'; null: qpos0). */
@@ -78,6 +88,8 @@ export interface ReadyInfo {
   worker: ControlWorker
   /** Queues a parameter update by name (recorded for replay); false when unknown or the queue is full. */
   setParam: (name: string, value: number) => boolean
+  /** Link health of the plant (bridge counters on hil / serial), or null in simulation. */
+  plantLink: (() => Record<string, number | string>) | null
 }
 
 export interface LiveStatus {
@@ -87,6 +99,15 @@ export interface LiveStatus {
   mode: string
   faults: string[]
   base_height: number
+  /** Control ticks per second of wall time since the previous status. */
+  rate_hz: number
+  /** Wake-up lateness p99 since start [µs]. */
+  lateness_p99_us: number
+  /** Mean time of each stage of the control step (e.g. estimate, mpc, wbc) over the ticks that ran it since the previous status [µs]. */
+  stage_mean_us: Record<string, number>
+  /** Commanded twist (vx, vy [m/s] body frame, wz [rad/s]) and the estimate of the same (NaN when unknown). */
+  twist_cmd: [number, number, number]
+  twist_est: [number, number, number]
 }
 
 export interface RunSummary {
@@ -137,15 +158,13 @@ function pct (p: Percentiles): { p50: number, p99: number, max: number } {
 /** Runs the controller against a plant; see the file header. Resolves with the summary when done. */
 export async function runController (opts: RunOptions = {}): Promise<RunSummary> {
   const plantKind = opts.plant ?? 'sim'
-  if (plantKind !== 'sim') {
-    throw new Error(plantKind === 'hil' || plantKind.startsWith('serial:')
-      ? `--plant ${plantKind}: the bridge driver that talks to hardware is not built yet; only --plant sim runs now`
-      : `--plant ${plantKind}: expected sim, hil or serial:PATH`)
-  }
+  if (plantKind !== 'sim' && plantKind !== 'hil' && !plantKind.startsWith('serial:')) throw new Error(`--plant ${plantKind}: expected sim, hil or serial:PATH`)
   const cfgV = typeof opts.config === 'object' ? opts.config : loadRuntimeConfig(opts.config)
   const mode = opts.mode ?? cfgV.value.control.mode
+  if (plantKind !== 'sim' && mode === 'lockstep') throw new Error(`--plant ${plantKind} runs in real time only: the drives and the bridge keep their own time`)
   const config: RuntimeConfig = { ...cfgV.value, control: { ...cfgV.value.control, mode } }
   const scene = opts.robot ?? DEFAULT_SCENE
+  const twistOpt = opts.twist ?? (opts.demo === true ? config.locomotion.demo : undefined)
   const rate = config.control.rate_hz
 
   const simPlant = await Plant.load(scene, { controlPeriod: 1 / rate, seed: opts.seed ?? 1, noiseless: opts.noiseless, dampingKd: config.safety.damping_kd, keyframe: opts.keyframe })
@@ -162,10 +181,10 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
       tau_max: simPlant.info.joints.map((j) => j.torqueLimit),
       footNames: simPlant.info.feet.map((f) => f.name)
     })
-    worker = await ControlWorker.start({ robot, config })
+    worker = await ControlWorker.start({ robot, config, locomotion: opts.locomotion === true ? locomotionPlugin(scene, robot.footNames.length, opts.qpDumpDir ?? null) : null })
     const shared = worker.shared
     const L = shared.layouts
-    plant = new SimPlantPort(simPlant, L, robot.footNames.length)
+    plant = plantKind === 'sim' ? new SimPlantPort(simPlant, L, robot.footNames.length) : await openDriverPlant(plantKind, scene, simPlant, L, robot.footNames.length, opts.motors)
     checkPlantMatches(plant, L)
     const clock = monotonicClock()
     const w = worker
@@ -175,7 +194,7 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
     const now = mode === 'lockstep' ? () => p.time() : () => shared.counters[Counter.t0_ms] === 0 ? 0 : w.controllerTime(clock())
     const epoch_ms = Date.now()
     if (opts.record !== undefined) {
-      recorder = await McapRecorder.create(opts.record, { spec: shared.spec, robot, config, mode, epoch_ms, note: `cerebellum run, ${desc.name}` }, { chunkBytes: config.record.chunk_bytes })
+      recorder = await McapRecorder.create(opts.record, { spec: shared.spec, robot, config, mode, epoch_ms, note: `cerebellum run, ${desc.name}`, locomotion_robot_file: opts.locomotion === true ? scene : null }, { chunkBytes: config.record.chunk_bytes })
     }
     const rec = recorder
     if (opts.policyPort !== false) {
@@ -186,7 +205,7 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
       if (port === null) throw new Error('policy.onnx needs the policy port (its targets are validated there)')
       onnx = await OnnxPolicy.load(config.policy.onnx, robot, cfgV.file.startsWith('(') ? process.cwd() : configDir(cfgV.file))
       runner = new OnnxPolicyRunner(onnx, port, L, config.policy.onnx.rate_hz)
-      runner.commands.set([opts.twist?.vx ?? 0, opts.twist?.vy ?? 0, opts.twist?.wz ?? 0])
+      runner.commands.set([twistOpt?.vx ?? 0, twistOpt?.vy ?? 0, twistOpt?.wz ?? 0])
     }
     const paramRec = new Float64Array(2)
     const setParam = (name: string, value: number): boolean => {
@@ -197,7 +216,7 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
       rec?.writeParamInput(paramRec, now())
       return true
     }
-    opts.onReady?.({ sched: worker.sched, udpPort: port?.udpPort ?? -1, wsPort: port?.wsPort ?? -1, robot, mode, port, worker, setParam })
+    opts.onReady?.({ sched: worker.sched, udpPort: port?.udpPort ?? -1, wsPort: port?.wsPort ?? -1, robot, mode, port, worker, setParam, plantLink: p.link !== undefined ? () => p.link!() : null })
 
     // --- loop state
     const duration = opts.duration_s ?? Infinity
@@ -214,6 +233,11 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
     let fell = false
     const pose = new Float64Array(3)
     const quat = new Float64Array(4)
+    const lastTwist = new Float64Array(3)
+    const lastVest = new Float64Array(3).fill(NaN)
+    // Mean time of each stage over the ticks that ran it, since the last status line.
+    const stageSum = new Float64Array(shared.spec.stageNames.length)
+    const stageCnt = new Float64Array(shared.spec.stageNames.length)
     const checkFallAfter = config.stand.ramp_s + 0.5
     const tiltCos = Math.cos(config.safety.tilt_max_deg * Math.PI / 180)
     let heightMin = Infinity
@@ -228,6 +252,12 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
       for (let r = ring.peek(); r !== null; r = ring.peek()) {
         faultsSeen |= r[telA.faults]
         lastMode = r[telA.mode]
+        for (let i = 0; i < 3; i++) lastTwist[i] = r[telA.twist + i]
+        for (let i = 0; i < stageSum.length; i++) {
+          const us = r[telA.stage_us + i]
+          if (us > 0) { stageSum[i] += us; stageCnt[i]++ }
+        }
+        lastVest[0] = r[telA.est_v_base_body]; lastVest[1] = r[telA.est_v_base_body + 1]; lastVest[2] = r[telA.est_omega_base_body + 2]
         rec?.writeTick(r)
         port?.publish(r)
         runner?.observe(r)
@@ -235,11 +265,12 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
         ring.release()
       }
     }
-    const twistMsg = opts.twist !== undefined && runner === null
-      ? { kind: 'twist' as const, mask: 7, vx: opts.twist.vx ?? 0, vy: opts.twist.vy ?? 0, wz: opts.twist.wz ?? 0, height: NaN, roll: NaN, pitch: NaN, gait: -1, step_hz: NaN }
+    const twistMsg = twistOpt !== undefined && runner === null
+      ? { kind: 'twist' as const, mask: 7, vx: twistOpt.vx ?? 0, vy: twistOpt.vy ?? 0, wz: twistOpt.wz ?? 0, height: NaN, roll: NaN, pitch: NaN, gait: -1, step_hz: NaN }
       : null
     let twistSeq = 1
-    let nextTwist = 0
+    // The twist starts once the stand ramp is done (stand up first, then walk).
+    let nextTwist = twistOpt !== undefined && opts.locomotion === true ? config.stand.ramp_s + 0.5 : 0
     const sendTwist = (): void => {
       if (twistMsg === null || port === null || p.time() < nextTwist) return
       const v = port.submitLocal(twistMsg, null, twistSeq++)
@@ -248,13 +279,25 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
     }
     if (twistMsg !== null && port === null) throw new Error('--vx/--vy/--wz need the policy port (it validates the twist like any policy\'s)')
     let lastStatus = performance.now()
+    let lastStatusTicks = 0
     const status = (): void => {
       if (opts.onStatus === undefined) return
       const t = performance.now()
       if (t - lastStatus < 1000) return
+      const ticks = shared.counter('ticks')
+      const rate_hz = (ticks - lastStatusTicks) / ((t - lastStatus) / 1000)
       lastStatus = t
+      lastStatusTicks = ticks
       p.truePose(pose, quat)
-      opts.onStatus({ t: p.time(), ticks: shared.counter('ticks'), missed: shared.counter('missed'), mode: MODE_NAMES[lastMode] ?? '?', faults: faultNames(shared.counter('faults')), base_height: pose[2] })
+      const stage_mean_us: Record<string, number> = {}
+      shared.spec.stageNames.forEach((n, i) => { if (i >= RUNTIME_STAGES.length && stageCnt[i] > 0) stage_mean_us[n] = stageSum[i] / stageCnt[i] })
+      stageSum.fill(0)
+      stageCnt.fill(0)
+      opts.onStatus({
+        t: p.time(), ticks, missed: shared.counter('missed'), mode: MODE_NAMES[lastMode] ?? '?', faults: faultNames(shared.counter('faults')), base_height: pose[2],
+        rate_hz, lateness_p99_us: shared.lateness.percentiles().p99, stage_mean_us,
+        twist_cmd: [lastTwist[0], lastTwist[1], lastTwist[2]], twist_est: [lastVest[0], lastVest[1], lastVest[2]]
+      })
     }
     const aborted = (): boolean => opts.signal?.aborted === true
     const warmup = opts.warmup_s ?? 0
@@ -398,7 +441,7 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
     if (port !== null) await port.close()
     if (recorder !== null) await recorder.close()
     if (onnx !== null) await onnx.close()
-    if (plant !== null) plant.close()
-    else simPlant.close()
+    if (plant !== null) await Promise.resolve(plant.close())
+    if (plant === null || plantKind.startsWith('serial:')) simPlant.close()
   }
 }

@@ -50,4 +50,33 @@ test('the Python (UDP) and TypeScript (WebSocket) clients walk their square with
   assert.ok(summary.policy!.accepted >= (python ? 60 : 30), `${summary.policy!.accepted} messages accepted`)
 })
 
+test('the Python example moves the simulated robot: it walks forward under the locomotion controller', async () => {
+  if (!python) { console.log('SKIP: python3 not found'); return }
+  const stop = new AbortController()
+  let client: Promise<{ code: number | null, out: string, err: string }> | null = null
+  const onReady = (info: ReadyInfo): void => {
+    // One edge of a 0.8 m square at 0.3 m/s, after the 1.5 s stand ramp.
+    client = new Promise<void>((resolve) => setTimeout(resolve, 2000))
+      .then(async () => await runClient('python3', ['examples/python/walk_square.py', '--port', String(info.udpPort), '--duration', '3', '--side', '0.8', '--speed', '0.3']))
+      .finally(() => stop.abort())
+  }
+  const summary = await runController({
+    mode: 'realtime',
+    duration_s: 60,
+    locomotion: true,
+    signal: stop.signal,
+    config: parseRuntimeConfig('policy:\n  udp_port: 0\n  ws_port: 0\n', 'test.yaml'),
+    onReady
+  })
+  const r = await client!
+  assert.is(r.code, 0, r.err)
+  const xs = r.out.split('\n').map((l) => /^t\s+[\d.]+\s+x\s+(-?[\d.]+)/.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]))
+  assert.ok(xs.length >= 2, `pose lines:\n${r.out}`)
+  const moved = xs[xs.length - 1] - xs[0]
+  // 3 s at 0.3 m/s, less the slew-limited start: a robot that only stands moves a few millimetres
+  assert.ok(moved > 0.4, `the robot moved ${moved.toFixed(3)} m forward (observed by the client):\n${r.out}`)
+  assert.is(summary.fell, false)
+  assert.is(summary.policy!.rejected, 0)
+})
+
 test.run()

@@ -9,15 +9,15 @@ import { repoRoot } from '../sim/helpers.ts'
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'host/cli/main.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' })
 
-test('a lockstep recording replays tick for tick; a bad file is named', () => {
+test('a lockstep recording (stand-up, then trotting under the locomotion controller) replays tick for tick; a bad file is named', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-replay-'))
   const file = join(dir, 'stand.mcap')
-  const rec = cli(['run', '--lockstep', '--no-port', '--duration', '0.5', '--record', file, '--json'])
+  const rec = cli(['run', '--lockstep', '--no-port', '--no-control', '--duration', '2.6', '--record', file, '--json'])
   assert.is(rec.status, 0, rec.stderr)
   const r = cli(['replay', file, '--json'])
   assert.is(r.status, 0, r.stderr)
   const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { ticks: number, first_divergence: number | null }
-  assert.is(out.ticks, 250)
+  assert.is(out.ticks, 1300)
   assert.is(out.first_divergence, null)
 
   const bad = join(dir, 'bad.mcap')

@@ -37,6 +37,9 @@
 #include "shaft_proto.h"
 #include "sim.h"
 
+/* shortest sleep of a pass that made no progress, ns */
+#define MIN_IDLE_WAIT_NS 20000u
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -305,6 +308,7 @@ int main(int argc, char **argv)
     size_t out_len = 0u;
     size_t out_off = 0u;
     while (!stop_requested) {
+        bool progress = false;
         now = mono_ns();
         if (now >= next_parent_check) {
             if (getppid() != parent) {
@@ -318,6 +322,7 @@ int main(int argc, char **argv)
                 break;
             }
             sim_rx(&sim, rx, (size_t)r, now);
+            progress = true;
         }
         if (plant.fd >= 0) {
             plant_receive(&plant, &sim);
@@ -343,6 +348,7 @@ int main(int argc, char **argv)
                 break; /* EAGAIN: the host is not reading; the core counts what it cannot queue */
             }
             out_off += (size_t)w;
+            progress = true;
         }
         uint64_t next = sim_next_event_ns(&sim);
         if (plant.fd >= 0 && plant.next_ns < next) {
@@ -350,6 +356,12 @@ int main(int argc, char **argv)
         }
         uint64_t t = mono_ns();
         uint64_t wait = next > t ? next - t : 0u;
+        /* an event already due that this pass could not move (the host is not reading, so the core
+         * cannot queue what is due) must not turn the loop into a spin: with SCHED_FIFO a spin
+         * starves the kernel's pty work and the host never drains the output */
+        if (wait < MIN_IDLE_WAIT_NS && !progress) {
+            wait = MIN_IDLE_WAIT_NS;
+        }
         if (wait > 10000000u) {
             wait = 10000000u;
         }

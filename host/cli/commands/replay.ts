@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util'
 import { readRecording } from '../../record/mcap-reader.ts'
 import { replayRecording } from '../../record/replay.ts'
+import { createControlStep } from '../../locomotion/locomotion-step.ts'
 
 export const summary = 'replay an MCAP recording through the controller and report the first divergence'
 
@@ -36,7 +37,12 @@ export async function run (argv: string[]): Promise<number> {
   const file = parsed.positionals[0]
   let result
   try {
-    result = replayRecording(await readRecording(file))
+    const rec = await readRecording(file)
+    // A run with the locomotion controller replays through a fresh one built from the same robot file
+    // and configuration (its estimator and plans start from the same state as the recorded run's).
+    const robotFile = rec.meta.locomotion_robot_file
+    const step = robotFile != null ? await createControlStep(rec.meta.robot, rec.meta.config, { robotFile, dumpDir: null }) : null
+    result = replayRecording(rec, step)
   } catch (err) {
     const msg = `${file}: ${(err as Error).message}`
     console.error(`cerebellum replay: ${msg}`)

@@ -1,0 +1,112 @@
+// Shared set-up of the HIL tests: the quad12 motor map (optionally edited), the bench with its proxy, the
+// drivers, and a 500 Hz loop holding the 'home' pose with joint PD — the command a stand controller sends.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseMotorMap, type MotorMap } from '../../host/drivers/motor-map.ts'
+import { MitRobotDriver, createDriverCommand, type DriverCommand } from '../../host/drivers/mit-robot-driver.ts'
+import { HilBench } from '../../host/hil/hil-bench.ts'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const SCENE = `${ROOT}robots/quad12/scene.xml`
+export const MOTORS = `${ROOT}robots/quad12/motors.yaml`
+
+/** Longer bridge watchdog and host timeouts, for tests about something else than timing. */
+export const RELAXED: Array<[string, string]> = [['watchdog_us: 10000 ', 'watchdog_us: 100000'], ['state_timeout_ms: 20', 'state_timeout_ms: 200'], ['reply_timeout_ticks: 10', 'reply_timeout_ticks: 50']]
+
+/** The quad12 map with text replacements applied (e.g. a longer watchdog). */
+export function quad12Map (edits: Array<[string, string]> = []): MotorMap {
+  let text = readFileSync(MOTORS, 'utf8')
+  for (const [a, b] of edits) {
+    if (!text.includes(a)) throw new Error(`motors.yaml has no '${a}' to replace`)
+    text = text.split(a).join(b)
+  }
+  return parseMotorMap(text, MOTORS)
+}
+
+/**
+ * SCHED_RR for every thread of this test process only (the bridge gets it from the bench). The machine is
+ * shared by parallel jobs; without it the 500 Hz loop below is starved for tens of ms. Round-robin, not
+ * FIFO, so that threads of equal priority share a core. Ignored when refused.
+ */
+export function tryRealtime (priority = 20): void {
+  spawnSync('chrt', ['-a', '-r', '-p', String(priority), String(process.pid)], { stdio: 'ignore' })
+}
+
+export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
+
+export interface Rig {
+  bench: HilBench
+  driver: MitRobotDriver
+  cmd: DriverCommand
+  /** ticks sent so far */
+  ticks: number
+  /** called every tick after the step (test probes) */
+  onTick: (() => void) | null
+  stop: () => Promise<void>
+}
+
+/** Bench (with proxy) + drivers connected; the loop (run/until) ticks them. */
+export async function startRig (map: MotorMap, proxy = true): Promise<Rig> {
+  const bench = await HilBench.start({ scene: SCENE, motorMap: map, proxy })
+  const driver = new MitRobotDriver(map, bench.plant.jointNames, bench.hostPath, { warmup_ticks: 100 })
+  try {
+    await driver.connect()
+  } catch (err) {
+    await bench.close()
+    throw err
+  }
+  const cmd = createDriverCommand(driver.n)
+  cmd.mode = 'pd'
+  cmd.q_des.set(bench.plant.keyframeJointPositions('home'))
+  cmd.kp.fill(40)
+  cmd.kd.fill(1)
+  const rig: Rig = {
+    bench, driver, cmd, ticks: 0, onTick: null,
+    stop: async () => {
+      await driver.close()
+      await bench.close()
+    }
+  }
+  return rig
+}
+
+/** Ticks at 500 Hz (drift-compensated) for `ms`, or until `done` holds; returns whether it held. */
+export async function run (rig: Rig, ms: number, done?: () => boolean): Promise<boolean> {
+  const period = rig.driver.map.value.bridge.tick_period_us / 1000
+  const t0 = performance.now()
+  let last = -Infinity
+  for (let k = 0; ; k++) {
+    if (done?.() === true) return true
+    if (performance.now() - t0 > ms) return done === undefined
+    // like a real control loop after a stall: skip the missed periods, never send commands back to back
+    // (a burst would cut every tick short but the last, PROTOCOL.md §4)
+    const behind = Math.floor((performance.now() - t0) / period)
+    if (behind > k) k = behind
+    const wait = Math.max(t0 + k * period, last + 0.75 * period) - performance.now()
+    if (wait > 0) await sleep(wait)
+    last = performance.now()
+    rig.driver.step(rig.cmd)
+    rig.ticks++
+    if (rig.bench.shaft.hold && rig.driver.phase === 'running') rig.bench.shaft.hold = false
+    rig.onTick?.()
+  }
+}
+
+/** Enables the drives and runs until they run with full gains and have held the robot for `settle_ms`. */
+export async function enableAndSettle (rig: Rig, settle_ms = 300): Promise<void> {
+  const d = rig.driver
+  if (d.phase === 'safe' || d.phase === 'refused') d.clearFault()
+  d.enable()
+  const ok = await run(rig, 6000, () => d.phase === 'running' || d.phase === 'safe' || d.phase === 'refused')
+  if (!ok || d.phase !== 'running') throw new Error(`drives did not reach running: ${d.phase} (${d.safeReason ?? 'no reason'})`)
+  await run(rig, settle_ms)
+}
+
+/** Base height of the simulated robot [m]. */
+export function baseHeight (rig: Rig): number {
+  const p = new Float64Array(3)
+  const q = new Float64Array(4)
+  rig.bench.plant.readBasePose(p, q)
+  return p[2]
+}

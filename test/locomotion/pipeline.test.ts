@@ -1,0 +1,120 @@
+// The locomotion pipeline in the WASM core (LocomotionCore: estimator → plan → forces → joints) on the
+// simulated quad12: the parameter list matches the host's specs; no allocation over thousands of ticks
+// of a trot (heap top and memory size unchanged, release build); a smoke pass on the debug build (bounds
+// checks and assertions) with both joint stages; bad input gives the safe command; an infeasible force
+// QP is counted and dumped in the `cerebellum qp` form, which parses back to the same problem.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CoreBuild } from '../../host/core/wasm.ts'
+import { LocomotionCore, LOCO_INFO, LOCO_STATUS } from '../../host/locomotion/locomotion-core.ts'
+import { LOCO_PARAM_SPECS } from '../../host/locomotion/params.ts'
+import { DEFAULT_SCENE } from '../../host/locomotion/scenario-runner.ts'
+import { loadRobot } from '../../host/robot/load.ts'
+import { Plant } from '../../host/sim/plant.ts'
+import { parseQpJson } from '../../host/solvers/qp-json.ts'
+
+async function setup (build: CoreBuild, params: Record<string, number> = {}): Promise<{ plant: Plant, core: LocomotionCore }> {
+  const plant = await Plant.load(DEFAULT_SCENE, { seed: 3 })
+  const desc = await loadRobot(DEFAULT_SCENE)
+  const core = await LocomotionCore.create(desc, {
+    feet: plant.info.feet.map((f) => f.name),
+    imu: 'imu',
+    joints: [...plant.jointNames],
+    q_stand: Array.from(plant.keyframeJointPositions('home')),
+    tau_max: plant.info.joints.map((j) => j.torqueLimit),
+    params
+  }, { build })
+  return { plant, core }
+}
+
+/** One closed-loop tick: sensors → core → plant. Returns the worst stage status. */
+function tick (plant: Plant, core: LocomotionCore, vx: number): number {
+  core.setCommand(vx, 0, 0, 0, 0, 0, -1, 0)
+  core.estimate(plant.sensors, 0.002)
+  const a = core.plan(0.002)
+  const b = core.forces()
+  const c = core.joints()
+  const cmd = plant.command
+  cmd.tau_ff.set(core.tau_ff); cmd.q_des.set(core.q_des); cmd.qd_des.set(core.qd_des); cmd.kp.set(core.kp); cmd.kd.set(core.kd)
+  plant.tick()
+  return Math.max(a, b, c)
+}
+
+test('the core\'s parameter list is the host\'s', async () => {
+  const { plant, core } = await setup('release')
+  assert.equal([...core.paramNames].sort(), LOCO_PARAM_SPECS.map((s) => s.name).sort())
+  plant.close()
+})
+
+test('no allocation over 1500 ticks of a trot with MPC and whole-body QP (release)', async () => {
+  const { plant, core } = await setup('release', { force_source: 1, joint_source: 1 })
+  for (let k = 0; k < 300; k++) assert.is(tick(plant, core, k > 100 ? 0.5 : 0), LOCO_STATUS.OK, `tick ${k}`)
+  const probe0 = core.heapProbe()
+  const probe1 = core.heapProbe()
+  const mem = core.memoryBytes
+  for (let k = 0; k < 1500; k++) tick(plant, core, 0.5)
+  const probe2 = core.heapProbe()
+  assert.is(probe2 - probe1, probe1 - probe0, 'heap top moved by exactly one probe')
+  assert.is(core.memoryBytes, mem, 'memory size unchanged')
+  assert.ok(core.info[LOCO_INFO.gait] !== 0, 'it was stepping')
+  assert.ok(core.info[LOCO_INFO.mpcSolves] >= 1800, 'the MPC ran every tick')
+  plant.close()
+})
+
+test('debug build smoke pass (bounds checks, assertions): both joint stages', async () => {
+  for (const js of [0, 1]) {
+    const { plant, core } = await setup('debug', { joint_source: js })
+    for (let k = 0; k < 150; k++) assert.is(tick(plant, core, k > 50 ? 0.5 : 0), LOCO_STATUS.OK, `joint_source ${js}, tick ${k}`)
+    assert.ok(plant.groundTruth().p_base_world[2] > 0.2, 'still up')
+    plant.close()
+  }
+})
+
+test('a non-finite input is refused and the safe command is defined', async () => {
+  const { plant, core } = await setup('release', { safe_kp: 33, safe_kd: 1.5 })
+  for (let k = 0; k < 50; k++) tick(plant, core, 0)
+  core.setCommand(NaN, 0, 0, 0, 0, 0, -1, 0)
+  core.estimate(plant.sensors, 0.002)
+  assert.is(core.plan(0.002), LOCO_STATUS.BAD_INPUT)
+  core.safe()
+  for (let j = 0; j < core.nj; j++) {
+    assert.ok(Number.isFinite(core.tau_ff[j]) && core.kp[j] === 33 && core.kd[j] === 1.5 && core.qd_des[j] === 0, `joint ${j}`)
+  }
+  plant.close()
+})
+
+test('an infeasible force QP is counted, the last good forces kept, and the QP dumped for `cerebellum qp`', async () => {
+  const { plant, core } = await setup('release', { force_source: 0 })
+  for (let k = 0; k < 50; k++) tick(plant, core, 0)
+  const good = Float64Array.from(core.f_foot_world)
+  core.setParam('fz_min', 40)
+  core.setParam('fz_max', 20)
+  core.setCommand(0, 0, 0, 0, 0, 0, -1, 0)
+  core.estimate(plant.sensors, 0.002)
+  core.plan(0.002)
+  assert.is(core.forces(), LOCO_STATUS.FORCE_FAILED)
+  assert.is(core.info[LOCO_INFO.qpFailures], 1)
+  assert.equal(Array.from(core.f_foot_world), Array.from(good), 'last good forces kept')
+  const dir = mkdtempSync(join(tmpdir(), 'loco-qp-'))
+  try {
+    const file = join(dir, 'force.json')
+    assert.ok(core.dumpFailedQp(file, 'infeasible force QP'))
+    const parsed = parseQpJson(readFileSync(file, 'utf8'), file)
+    assert.is(parsed.kind, 'qp')
+    if (parsed.kind === 'qp') {
+      assert.is(parsed.problem.n, 12)
+      const qp = core.forceQp()
+      assert.equal(Array.from(parsed.problem.H), Array.from(qp.H), 'Hessian round-trips')
+      assert.ok(Array.from(parsed.problem.lb!).some((x, j) => x > parsed.problem.ub![j]), 'the contradictory bounds are in the file')
+    }
+    assert.equal(readdirSync(dir), ['force.json'])
+  } finally {
+    rmSync(dir, { recursive: true })
+  }
+  plant.close()
+})
+
+test.run()
