@@ -181,7 +181,31 @@ export async function createControlStep (robot: ControlRobot, config: RuntimeCon
     feet: robot.footNames, imu, joints: robot.jointNames, q_stand: robot.q_stand, tau_max: robot.tau_max,
     params, estimator: config.estimator, mpc: lc.mpc
   })
+  warmUp(core, robot, 1 / config.control.rate_hz)
   return new LocomotionStep(core, config, options.dumpDir ?? null)
+}
+
+/**
+ * Runs the pipeline for a second of synthetic trotting on a robot standing still, then resets it. The
+ * first calls into each WASM function compile it, and the first MPC/WBC ticks of a run took 60–120 ms
+ * together on a 2-core machine: long enough to trip a bridge watchdog the moment the robot starts to
+ * walk (seen on the HIL bench). Paying that at start-up keeps it out of the control loop.
+ */
+function warmUp (core: LocomotionCore, robot: ControlRobot, dt: number, ticks = 500): void {
+  const nj = robot.jointNames.length
+  const sensors: LocomotionSensors = {
+    quat_imu: [1, 0, 0, 0], gyro_imu: [0, 0, 0], accel_imu: [0, 0, 9.81],
+    q: Float64Array.from(robot.q_stand), qd: new Float64Array(nj), tau: new Float64Array(nj)
+  }
+  core.setCommand(0.3, 0, 0.2, 0, 0, 0, -1, 0)
+  for (let k = 0; k < ticks; k++) {
+    core.estimate(sensors, dt)
+    if (core.plan(dt) === 0) { core.forces(); core.joints() } else core.safe()
+  }
+  core.setCommand(0, 0, 0, 0, 0, 0, -1, 0)
+  core.resetEstimator(0, 0)
+  core.reset()
+  core.info.fill(0)
 }
 
 /** The `locomotion` option of ControlWorker.start for a robot with `nfeet` feet. */
