@@ -38,6 +38,7 @@ import { frameJacobian } from '../../dynamics/frame-jacobian'
 import { centroidalMap } from '../../dynamics/centroidal'
 import { OcpDims, OcpBlocks, OcpData, OcpOptions, OcpSolution, OcpWorkspace, OCP_OPTIMAL, OCP_INFEASIBLE, OCP_MAX_ITER } from '../../solvers/ocp/ocp-types'
 import { ocpSolve } from '../../solvers/ocp/ocp-ipm'
+import { shiftedPlan } from './shifted-plan'
 import { rotationZyx, eulerRateInverse, eulerRateInverseDerivative, quatToRpy, rpyToQuat } from './euler-zyx'
 import { MPC_OK, MPC_INFEASIBLE, MPC_MAX_ITER, MPC_NUMERICAL, MPC_BAD_INPUT, MPC_IN_NONE, MPC_IN_X0, MPC_IN_XREF, MPC_IN_CONTACT, MPC_IN_FOOT, MPC_IN_PITCH, MPC_IN_ELAPSED } from './srbd-mpc'
 
@@ -349,19 +350,7 @@ export class KinodynamicMpc {
     const xb = this.xbar
     const ub = this.ubar
     const mg = this.mass * 9.81
-    for (let k = 0; k <= N; k++) {
-      if (warm) {
-        const s = this.planAge / dt + <f64>k
-        let k0 = <i32>Math.floor(s)
-        let fr = s - <f64>k0
-        if (k0 >= N) { k0 = N; fr = 0.0 }
-        const k1 = min(k0 + 1, N)
-        for (let i = 0; i < nx; i++) xb[k * nx + i] = (1.0 - fr) * this.x_pred[k0 * nx + i] + fr * this.x_pred[k1 * nx + i]
-      } else {
-        for (let i = 0; i < nx; i++) xb[k * nx + i] = this.x_ref[k * nx + i]
-      }
-    }
-    for (let i = 0; i < nx; i++) xb[i] = this.x0[i]
+    shiftedPlan(xb, this.x_pred, this.x_ref, this.x0, N, nx, this.planAge, dt, warm)
     for (let k = 0; k < N; k++) {
       let ns = 0
       for (let i = 0; i < nf; i++) ns += <i32>this.contact[k * nf + i]

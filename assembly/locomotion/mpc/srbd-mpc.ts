@@ -28,6 +28,7 @@ import { quatToRpy } from './euler-zyx'
 import { srbdInertiaFromModel } from './srbd-inertia'
 import { Model } from '../../model/model'
 import { Data } from '../../model/data'
+import { shiftedPlan } from './shifted-plan'
 
 /** solve() statuses. */
 export const MPC_OK: i32 = 0
@@ -311,19 +312,7 @@ export class SrbdMpc {
     const xb = this.xbar
     const ub = this.ubar
     const mg = this.cfg.mass * 9.81
-    for (let k = 0; k <= N; k++) {
-      if (warm) {
-        const s = this.planAge / dt + <f64>k
-        let k0 = <i32>Math.floor(s)
-        let fr = s - <f64>k0
-        if (k0 >= N) { k0 = N; fr = 0.0 }
-        const k1 = min(k0 + 1, N)
-        for (let i = 0; i < NX; i++) xb[k * NX + i] = (1.0 - fr) * this.x_pred[k0 * NX + i] + fr * this.x_pred[k1 * NX + i]
-      } else {
-        for (let i = 0; i < NX; i++) xb[k * NX + i] = this.x_ref[k * NX + i]
-      }
-    }
-    for (let i = 0; i < NX; i++) xb[i] = this.x0[i]
+    shiftedPlan(xb, this.x_pred, this.x_ref, this.x0, N, NX, this.planAge, dt, warm)
     for (let k = 0; k < N; k++) {
       let ns = 0
       for (let i = 0; i < nf; i++) ns += <i32>this.contact[k * nf + i]
