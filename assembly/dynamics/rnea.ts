@@ -9,8 +9,8 @@
 // (nlink × 6) and the output vector named by each entry point.
 import { Model } from '../model/model'
 import { Data } from '../model/data'
-import { JOINT_FREE } from '../model/joint-type'
 import { forceCrossAdd, inertiaMulMotion } from '../math/spatial'
+import { addJointMotion } from './joint-motion'
 import { add6, axpy6, copy6, dot6 } from '../math/simd'
 
 /** τ = M(q)·a + C(q, v)·v + g(q) into data.tau (nv). Requires forwardKinematics. */
@@ -67,34 +67,7 @@ export function rneaInto (model: Model, data: Data, v: StaticArray<f64> | null, 
     if (n > 0) {
       const va = unchecked(model.link_vadr[k])
       if (hasV) {
-        const vv = changetype<StaticArray<f64>>(v)
-        // u = S·q̇
-        let u0 = 0.0; let u1 = 0.0; let u2 = 0.0; let u3 = 0.0; let u4 = 0.0; let u5 = 0.0
-        for (let d = va; d < va + n; d++) {
-          const qd = unchecked(vv[d])
-          const so = 6 * d
-          u0 += unchecked(S[so]) * qd; u1 += unchecked(S[so + 1]) * qd; u2 += unchecked(S[so + 2]) * qd
-          u3 += unchecked(S[so + 3]) * qd; u4 += unchecked(S[so + 4]) * qd; u5 += unchecked(S[so + 5]) * qd
-        }
-        unchecked(V[o] += u0); unchecked(V[o + 1] += u1); unchecked(V[o + 2] += u2)
-        unchecked(V[o + 3] += u3); unchecked(V[o + 4] += u4); unchecked(V[o + 5] += u5)
-        if (unchecked(model.link_jtype[k]) == JOINT_FREE) {
-          // Ṡ·q̇ = [−ω × ṗ, 0]
-          const vx = unchecked(vv[va]); const vy = unchecked(vv[va + 1]); const vz = unchecked(vv[va + 2])
-          unchecked(A[o] -= u4 * vz - u5 * vy)
-          unchecked(A[o + 1] -= u5 * vx - u3 * vz)
-          unchecked(A[o + 2] -= u3 * vy - u4 * vx)
-        } else {
-          // Ṡ·q̇ = v_k × u
-          const vx = unchecked(V[o]); const vy = unchecked(V[o + 1]); const vz = unchecked(V[o + 2])
-          const wx = unchecked(V[o + 3]); const wy = unchecked(V[o + 4]); const wz = unchecked(V[o + 5])
-          unchecked(A[o] += wy * u2 - wz * u1 + vy * u5 - vz * u4)
-          unchecked(A[o + 1] += wz * u0 - wx * u2 + vz * u3 - vx * u5)
-          unchecked(A[o + 2] += wx * u1 - wy * u0 + vx * u4 - vy * u3)
-          unchecked(A[o + 3] += wy * u5 - wz * u4)
-          unchecked(A[o + 4] += wz * u3 - wx * u5)
-          unchecked(A[o + 5] += wx * u4 - wy * u3)
-        }
+        addJointMotion(model, S, V, A, o, k, changetype<StaticArray<f64>>(v), va, n)
       }
       if (hasA) {
         const aa = changetype<StaticArray<f64>>(a)
