@@ -91,6 +91,9 @@ export class LocomotionController {
   readonly joint_vadr: StaticArray<i32>   // (nj) qvel index per actuator
   readonly q_stand: StaticArray<f64>      // (nj) stand pose [rad]
   readonly tau_max: StaticArray<f64>      // (nj) torque limits [N·m]
+  // a policy's joint targets as the WBC's posture reference (host writes per tick; issue 6 kind 2)
+  readonly q_posture: StaticArray<f64>    // (nj) posture target [rad]
+  readonly posture_active: StaticArray<f64> = new StaticArray<f64>(1) // 1: q_posture replaces q_stand
   readonly params: StaticArray<f64> = new StaticArray<f64>(P.LP_COUNT)
   readonly mpc_size: StaticArray<f64> = new StaticArray<f64>(2) // (2) MPC horizon N and step [s]; 0 = no MPC
 
@@ -176,6 +179,7 @@ export class LocomotionController {
     this.joint_vadr = new StaticArray<i32>(nj)
     this.q_stand = new StaticArray<f64>(nj)
     this.tau_max = new StaticArray<f64>(nj)
+    this.q_posture = new StaticArray<f64>(nj)
     this.q = new StaticArray<f64>(nj)
     this.qd = new StaticArray<f64>(nj)
     this.contact_est = new StaticArray<f64>(nf)
@@ -219,6 +223,8 @@ export class LocomotionController {
     t.i32('joint_vadr', this.joint_vadr)
     t.f64('q_stand', this.q_stand)
     t.f64('tau_max', this.tau_max)
+    t.f64('q_posture', this.q_posture)
+    t.f64('posture_active', this.posture_active)
     t.f64('params', this.params)
     t.f64('mpc_size', this.mpc_size)
     t.f64('p_base_world', this.p_base_world)
@@ -340,6 +346,7 @@ export class LocomotionController {
       const wbc = new WholeBodyController(m, this.foot_frame, wc)
       this.wbc = wbc
       const t = this.fields
+      t.f64('wbc_q_joint_des', wbc.ref.q_joint_des) // the posture reference the WBC used (its joint order)
       t.f64('wbc_A', wbc.hqp_data.A)
       t.f64('wbc_b', wbc.hqp_data.b)
       t.f64('wbc_C', wbc.hqp_data.C)
@@ -751,7 +758,9 @@ export class LocomotionController {
       ref.a_foot_des_world[k] = this.a_foot_des[k]
       ref.f_foot_des_world[k] = this.f_foot_world[k]
     }
-    for (let j = 0; j < this.nj; j++) ref.q_joint_des[this.act_wbc[j]] = this.q_stand[j]
+    // the posture task holds the stand pose, or a policy's joint targets while they are live
+    const posture = unchecked(this.posture_active[0]) > 0.5 ? this.q_posture : this.q_stand
+    for (let j = 0; j < this.nj; j++) ref.q_joint_des[this.act_wbc[j]] = posture[j]
     const c = this.wbcCfg
     if (c !== null) {
       // one set of base gains for the force plan and the whole-body QP's base task

@@ -37,8 +37,8 @@ export const LOCO_FAIL = { mpc: 1, forceQp: 2, wbc: 3, command: 4 } as const
 type F64Field = 'params' | 'mpc_size' | 'p_base_world' | 'quat_base_world' | 'v_base_world' | 'omega_base_body' | 'q' | 'qd' |
   'contact_est' | 'command' | 'tau_ff' | 'q_des' | 'qd_des' | 'kp' | 'kd' | 'contact' | 'swing_phase' | 'sched' |
   'f_foot_world' | 'p_foot_world' | 'p_foot_des' | 'v_foot_des' | 'a_foot_des' | 'foothold' | 'ref0' | 'wrench' | 'info' |
-  'r_hip' | 'I_body' | 'com_base' | 'q_stand' | 'tau_max' | 'fd_H' | 'fd_g' | 'fd_C' | 'fd_l' | 'fd_u' | 'fd_lb' | 'fd_ub' |
-  'wbc_A' | 'wbc_b' | 'wbc_C' | 'wbc_l' | 'wbc_u' | 'wbc_lb' | 'wbc_ub'
+  'r_hip' | 'I_body' | 'com_base' | 'q_stand' | 'q_posture' | 'posture_active' | 'tau_max' | 'fd_H' | 'fd_g' | 'fd_C' | 'fd_l' | 'fd_u' | 'fd_lb' | 'fd_ub' |
+  'wbc_q_joint_des' | 'wbc_A' | 'wbc_b' | 'wbc_C' | 'wbc_l' | 'wbc_u' | 'wbc_lb' | 'wbc_ub'
 type I32Field = 'foot_frame' | 'foot_role' | 'joint_qadr' | 'joint_vadr'
 type Field = F64Field | I32Field
 
@@ -179,6 +179,25 @@ export class LocomotionCore {
   setCommand (vx: number, vy: number, wz: number, height: number, roll: number, pitch: number, gait: number, period: number): void {
     const c = this.views.f64('command')
     c[0] = vx; c[1] = vy; c[2] = wz; c[3] = height; c[4] = roll; c[5] = pitch; c[6] = gait; c[7] = period
+  }
+
+  /**
+   * The whole-body controller's posture reference: a policy's joint targets (actuator order, rad,
+   * clamped into [q_min, q_max] where given), or null for the stand pose. No allocation.
+   */
+  setPosture (q: ArrayLike<number> | null, q_min?: ArrayLike<number>, q_max?: ArrayLike<number>): void {
+    const v = this.views
+    const on = v.f64('posture_active')
+    if (q === null) { on[0] = 0; return }
+    const p = v.f64('q_posture')
+    for (let j = 0; j < p.length; j++) {
+      let x = q[j]
+      if (!Number.isFinite(x)) { on[0] = 0; return }
+      if (q_min !== undefined && x < q_min[j]) x = q_min[j]
+      if (q_max !== undefined && x > q_max[j]) x = q_max[j]
+      p[j] = x
+    }
+    on[0] = 1
   }
 
   /** Stage estimate: sensors → estimator → controller inputs. Returns the estimator status (0 ok). */

@@ -76,7 +76,8 @@ export class LocomotionStep implements ControlStep {
   private dumped = 0
   private lastFailures = 0
 
-  constructor (readonly core: LocomotionCore, config: RuntimeConfig, private readonly dumpDir: string | null) {
+  constructor (readonly core: LocomotionCore, config: RuntimeConfig, private readonly dumpDir: string | null,
+    private readonly limits: { q_min: ArrayLike<number>, q_max: ArrayLike<number> } | null = null) {
     this.dt = 1 / config.control.rate_hz
     this.defaultStepHz = config.policy.defaults.step_hz
     this.nf = core.nfeet
@@ -114,6 +115,9 @@ export class LocomotionStep implements ControlStep {
     const hz = tw[7]
     const period = hz > 0 && hz !== this.defaultStepHz ? 1 / hz : 0
     core.setCommand(tw[0], tw[1], tw[2], tw[3], tw[4], tw[5], gait, period)
+    // joint targets (kind 2) while the WBC runs: its posture task, inside the joint limits
+    const tg = input.targets
+    core.setPosture(tg.jointActive ? tg.q : null, this.limits?.q_min, this.limits?.q_max)
     const t0 = performance.now()
     const est = core.estimate(sensors, this.dt)
     const t1 = performance.now()
@@ -182,7 +186,7 @@ export async function createControlStep (robot: ControlRobot, config: RuntimeCon
     params, estimator: config.estimator, mpc: lc.mpc
   })
   warmUp(core, robot, 1 / config.control.rate_hz)
-  return new LocomotionStep(core, config, options.dumpDir ?? null)
+  return new LocomotionStep(core, config, options.dumpDir ?? null, { q_min: robot.q_min, q_max: robot.q_max })
 }
 
 /**

@@ -237,11 +237,19 @@ export class TargetSchedule {
       this.interpolate(this.jointQ, this.jointRaw, 5 * this.nj, -1)
       this.interpolateEe()
     }
-    act.twistActive = this.policyActive && this.lastKind === TargetKind.twist
-    act.jointActive = this.policyActive && this.lastKind === TargetKind.joint && this.jointQ.hasPrev
+    // The newest kind is active; another kind stays active while its own points are live (within
+    // timeout_s), so a policy may send a twist and joint targets together: the controller then runs the
+    // WBC on the twist with the joint targets as its posture task (controller-core.ts chooseMode).
+    act.twistActive = this.policyActive && (this.lastKind === TargetKind.twist || this.live(this.twistQ, t))
+    act.jointActive = this.policyActive && this.jointQ.hasPrev && (this.lastKind === TargetKind.joint || this.live(this.jointQ, t))
     act.eeCount = this.policyActive ? this.eeHeld[0] : 0
     for (let k = 0; k < MAX_EE * EE_STRIDE; k++) act.ee[k] = this.eeHeld[1 + k]
     this.slewTwist()
+  }
+
+  /** Whether a kind's own points are recent: the newest within timeout_s of controller time t. */
+  private live (q: PointQueue, t: number): boolean {
+    return q.hasPrev && t - Math.max(q.lastT(), q.prevT) <= this.p.timeout_s
   }
 
   /** Linear interpolation prev → next into `out` (width values); element `holdIndex` is held from prev. */

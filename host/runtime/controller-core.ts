@@ -395,7 +395,9 @@ export class ControllerCore {
     const tg = this.schedule.active
     this.faults &= ~Fault.noLocomotion
     if ((this.latched & Fault.controlFault) !== 0 || this.estop) return Mode.stand
-    if (tg.jointActive) return Mode.joint
+    // joint targets alone drive the joints (RL policies); with a twist or end-effector target the WBC
+    // runs and takes them as its posture task (locomotion-step.ts)
+    if (tg.jointActive && (this.locomotion === null || !(tg.twistActive || tg.eeCount > 0))) return Mode.joint
     if (tg.twistActive || tg.eeCount > 0) {
       if (this.locomotion !== null) return Mode.locomotion
       this.faults |= Fault.noLocomotion

@@ -68,4 +68,44 @@ test('parameters with bounds reach the core; a twist makes it step and the robot
   plant.close()
 })
 
+test('joint targets with a twist: the whole-body controller\'s posture task, clamped to the joint limits; dropped when they go stale', async () => {
+  const cfgV = loadRuntimeConfig()
+  const plant = await Plant.load(DEFAULT_SCENE, { seed: 3 })
+  const desc = await loadRobot(DEFAULT_SCENE)
+  const robot = controlRobotFrom(desc, cfgV, {
+    jointNames: [...plant.jointNames],
+    qd_max: plant.info.joints.map((j) => j.velocityLimit),
+    tau_max: plant.info.joints.map((j) => j.torqueLimit),
+    footNames: plant.info.feet.map((f) => f.name)
+  })
+  const step = await createControlStep(robot, cfgV.value, { robotFile: DEFAULT_SCENE }) as LocomotionStep
+  const nj = robot.jointNames.length
+  const s = plant.sensors
+  const qT = Float64Array.from(robot.q_stand, (q, j) => q + 0.05 * (j + 1))
+  const knee = robot.jointNames.findIndex((n) => /calf/.test(n))
+  qT[knee] = robot.q_max[knee] + 1 // beyond the joint range: clamped
+  const twist = new Float64Array([0, 0, 0, 0.28, 0, 0, GAIT_NAMES.indexOf('stand'), cfgV.value.policy.defaults.step_hz])
+  const input: ControlInput = {
+    t: 0, dt: 0.002, q: s.q, qd: s.qd, tau: s.tau, imu_quat: s.quat_imu, imu_gyro: s.gyro_imu, imu_accel: s.accel_imu,
+    contact: new Float64Array(4).fill(-1),
+    estimate: { p_base_world: new Float64Array(3), quat_base_world: new Float64Array(4), v_base_body: new Float64Array(3), omega_base_body: new Float64Array(3) },
+    targets: { twist, twistActive: true, q: qT, qd: new Float64Array(nj), kp: new Float64Array(nj), kd: new Float64Array(nj), tau: new Float64Array(nj), jointActive: true, eeCount: 0, ee: new Float64Array(0) }
+  }
+  const cmd: CommandOutput = plant.command
+  const stageUs = new Float64Array(step.stages.length)
+  const out = new Float64Array(locomotionOutputs(4).reduce((n, f) => n + f.length, 0))
+  step.enter(input)
+  const sorted = (a: ArrayLike<number>): number[] => Array.from(a).sort((x, y) => x - y)
+  const want = Array.from(qT, (q, j) => Math.min(robot.q_max[j], Math.max(robot.q_min[j], q)))
+  for (let k = 0; k < 20; k++) { step.step(input, cmd, stageUs, out); plant.tick() }
+  const used = step.core.field('wbc_q_joint_des')
+  // the WBC orders joints by its model's dofs: compare as sets, exactly
+  assert.equal(sorted(used), sorted(want), 'posture reference = the clamped joint targets')
+  assert.is(step.core.field('q_posture')[knee], robot.q_max[knee], 'the knee target clamped to its upper limit')
+  input.targets.jointActive = false
+  for (let k = 0; k < 5; k++) { step.step(input, cmd, stageUs, out); plant.tick() }
+  assert.equal(sorted(step.core.field('wbc_q_joint_des')), sorted(robot.q_stand), 'stale targets: back to the stand pose')
+  plant.close()
+})
+
 test.run()

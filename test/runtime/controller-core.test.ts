@@ -190,6 +190,29 @@ test('without a locomotion step a twist target keeps the robot standing, with th
   assert.ok(h.tel[T.at.twist] > 0, 'the twist reached the active targets')
 })
 
+test('joint targets with a twist go to the locomotion step (its WBC posture task); alone they drive the joints', () => {
+  let seen: ControlInput | null = null
+  const loco: ControlStep & StepInfo = {
+    name: 'loco-probe', stages: ['plan'], outputs: [], params: [],
+    enter: (_i: ControlInput) => {},
+    step: (i: ControlInput, cmd: CommandOutput) => { seen = i; cmd.q_des.set(i.q); cmd.qd_des.fill(0); cmd.kp.fill(10); cmd.kd.fill(1); cmd.tau_ff.fill(0) },
+    setParam: () => {}
+  }
+  const h = new Harness(loco)
+  const q = [0, 0, -1]
+  h.sensor(0, q); h.tick(0)
+  h.pushTarget(TargetKind.joint, [0.3, 0.1, -1.2, 0, 0, 0, 20, 20, 20, 1, 1, 1, 0, 0, 0], DT, 1)
+  h.sensor(DT, q); h.tick(DT)
+  assert.is(h.scalar('mode'), Mode.joint, 'joint targets alone: joint mode')
+  assert.is(seen, null)
+  h.pushTarget(TargetKind.twist, [0.3, 0, 0, 0.28, 0, 0, 1, 2.5], 2 * DT, 2)
+  h.sensor(2 * DT, q); h.tick(2 * DT)
+  assert.is(h.scalar('mode'), Mode.locomotion, 'with a twist: the locomotion step runs')
+  const s = seen as ControlInput | null
+  assert.ok(s !== null && s.targets.jointActive, 'and sees the live joint targets')
+  assert.equal(Array.from(s!.targets.q), [0.3, 0.1, -1.2])
+})
+
 for (const how of ['throw', 'nan'] as const) {
   test(`a control step that ${how === 'throw' ? 'throws' : 'writes NaN'} is replaced by the stand command, flagged safe`, () => {
     const h = new Harness(faultyStep(how))
