@@ -7,6 +7,7 @@
  *   bridge_rx_bytes      bytes received from the host link
  *   bridge_can_rx        a CAN frame received on a bus
  *   bridge_can_tx_done   a frame the core handed over has been transmitted
+ *   bridge_eth_rx        an Ethernet frame received on an EtherCAT bus's port
  *   bridge_poll          timers: watchdog, reply deadlines, own ticks, DIAG, HEARTBEAT, queues
  * Times are the port's monotonic clock in µs (u32, wrapping; compared by modular difference).
  */
@@ -21,6 +22,7 @@
 #include "can_sched.h"
 #include "cobs.h"
 #include "config.h"
+#include "ecat_master.h"
 #include "fault_queue.h"
 #include "frame.h"
 #include "msg.h"
@@ -51,18 +53,21 @@ typedef struct {
     void (*can_status)(void *ctx, uint8_t hw, can_status_t *st);
     /* leave bus-off (start the 128 × 11 recessive-bit recovery) */
     void (*can_recover)(void *ctx, uint8_t hw);
+    /* EtherCAT buses (bus_type 3; NULL on boards without Ethernet): send one Ethernet frame without
+     * FCS on the port of bus hw; false if the MAC's transmit ring is full */
+    bool (*eth_send)(void *ctx, uint8_t hw, const uint8_t *frame, size_t len);
 } bridge_port_t;
 
 enum { SLOT_IDLE = 0, SLOT_QUEUED, SLOT_HANDED, SLOT_REPLIED };
 
 typedef struct {
-    uint8_t cmd[CB_MAX_SLOT_LEN]; /* payload to send this tick */
+    uint8_t cmd[CB_MAX_SLOT_DATA]; /* payload to send this tick */
     uint8_t phase;                /* SLOT_* within the current tick */
     uint8_t flags;                /* STATE_SLOT_* for the current tick */
     uint8_t age;                  /* ticks since the last reply (255: never / saturated) */
     uint8_t len;                  /* bytes of the last reply */
     uint16_t rx_dt_us;
-    uint8_t data[CB_MAX_SLOT_LEN];
+    uint8_t data[CB_MAX_SLOT_DATA];
     uint16_t no_reply_ticks;
     bool timeout;
     /* diagnostics of the motor in this slot */
@@ -119,6 +124,17 @@ typedef struct bridge {
     sched_queue_t q[CB_MAX_BUSES];
     bridge_bus_rt_t bus[CB_MAX_BUSES];
 
+    /* the EtherCAT bus, if the configuration has one (ecat_bus.c) */
+    int8_t ecat_bus;               /* index into cfg.bus, −1 none */
+    bool ecat_awaiting;            /* this tick's cyclic frame is out */
+    bool ecat_tick_fresh;          /* … and came back */
+    bool ecat_pending;             /* this tick's frame waits for the bridge's own cycle in flight */
+    uint32_t ecat_last_cycle_us;
+    uint32_t ecat_lost_ticks[CB_MAX_ECAT_SLAVES];
+    ecat_port_t ecat_port;
+    uint8_t ecat_out[CB_MAX_ECAT_SLAVES * MSG_ECAT_OUT_LEN];
+    ecat_master_t ecat;
+
     /* periodic output */
     uint32_t last_diag_us, last_state_us, last_heartbeat_us;
     msg_diag_t diag;
@@ -132,6 +148,8 @@ void bridge_init(bridge_t *b, const bridge_port_t *port, void *ctx, const msg_in
 void bridge_rx_bytes(bridge_t *b, const uint8_t *data, size_t len, uint32_t now_us);
 void bridge_can_rx(bridge_t *b, uint8_t hw_bus, const can_frame_t *f, uint32_t t_us);
 void bridge_can_tx_done(bridge_t *b, uint8_t hw_bus, uint32_t id, bool ext, uint32_t t_us);
+/* an Ethernet frame received on the port of EtherCAT bus hw_bus (FCS stripped) */
+void bridge_eth_rx(bridge_t *b, uint8_t hw_bus, const uint8_t *frame, size_t len, uint32_t t_us);
 void bridge_poll(bridge_t *b, uint32_t now_us);
 /* µs until bridge_poll has work to do at the latest (ports sleep at most this long) */
 uint32_t bridge_next_deadline_us(const bridge_t *b, uint32_t now_us);

@@ -21,6 +21,9 @@
 #define CFG_DATA_MAX_BPS 8000000u
 /* automatic reply timeout: worst-case bus budget + this margin, at most 90 % of the tick */
 #define CFG_REPLY_MARGIN_US 300u
+#define CFG_ECAT_BPS 100000000u
+#define BUS_CFG_ECAT_DC 0x01u /* EtherCAT bus flag: distributed clocks, SYNC0 every tick */
+enum { ECAT_MODE_CSP = 8, ECAT_MODE_CSV = 9, ECAT_MODE_CST = 10 };
 
 typedef struct {
     uint8_t bus_id, bus_type, flags, slot_len;
@@ -57,6 +60,9 @@ typedef struct {
  * Validates m against hw and fills *out. Returns CFG_OK or a CFG_* status with *bad_index set to the
  * offending bus or motor entry (0xFF when the error is global). *out is valid only on CFG_OK.
  */
+/* cyclic frame time of an EtherCAT bus with n slaves (PROTOCOL.md §5) */
+uint32_t cfg_ecat_budget_ns(uint8_t n_slaves);
+
 uint8_t cfg_build(const msg_config_t *m, const msg_info_t *hw, cfg_t *out, uint8_t *bad_index);
 
 #endif

@@ -17,7 +17,13 @@
 #define CB_PROTO_VERSION 1u
 #define CB_MAX_BUSES 4u
 #define CB_MAX_MOTORS 32u
-#define CB_MAX_SLOT_LEN 8u
+#define CB_MAX_SLOT_LEN 8u   /* CAN payload per slot */
+#define CB_MAX_SLOT_DATA 16u /* slot buffers: CAN payloads and EtherCAT PDOs (§5) */
+#define CB_MAX_ECAT_BUSES 1u
+#define CB_MAX_ECAT_SLAVES 16u
+#define MSG_ECAT_OUT_LEN 13u   /* RxPDO 0x1600 (§5) */
+#define MSG_ECAT_IN_LEN 15u    /* TxPDO 0x1A00 */
+#define MSG_ECAT_STATE_HDR 8u
 #define CB_FIRMWARE_LEN 16u
 #define CB_FAULT_NONE_ID 0xFFu
 
@@ -87,8 +93,25 @@ enum {
     FAULT_SEQ_GAP = 10,
     FAULT_TX_OVERRUN = 11,
     FAULT_CONFIG_REJECTED = 12,
-    FAULT_COMMAND_REJECTED = 13
+    FAULT_COMMAND_REJECTED = 13,
+    /* EtherCAT (§5): code = FAULT_ECAT_BASE + ecat_event_t */
+    FAULT_ECAT_BASE = 13,
+    FAULT_ECAT_STATE = 14,
+    FAULT_ECAT_AL_ERROR = 15,
+    FAULT_ECAT_WKC = 16,
+    FAULT_ECAT_SLAVE_LOST = 17,
+    FAULT_ECAT_SLAVE_BACK = 18,
+    FAULT_ECAT_SDO_ABORT = 19,
+    FAULT_ECAT_IDENTITY = 20,
+    FAULT_ECAT_COUNT = 21,
+    FAULT_ECAT_TIMEOUT = 22,
+    FAULT_ECAT_FRAME_LOST = 23
 };
+
+/* EtherCAT STATE section flags (§5) */
+#define ECAT_SEC_FRESH 0x01u
+#define ECAT_SEC_WKC_ERROR 0x02u
+#define ECAT_SEC_SAFE 0x04u
 
 /* DIAG link counters, in wire order */
 enum {
@@ -170,8 +193,8 @@ typedef struct {
 } msg_layout_t;
 
 typedef struct {
-    uint8_t flags; /* CMD_SLOT_* */
-    uint8_t data[CB_MAX_SLOT_LEN];
+    uint8_t flags; /* CMD_SLOT_* (CAN); EtherCAT slots are always sent */
+    uint8_t data[CB_MAX_SLOT_DATA];
 } msg_cmd_slot_t;
 
 typedef struct {
@@ -185,8 +208,14 @@ typedef struct {
     uint8_t age;
     uint8_t len;
     uint16_t rx_dt_us;
-    uint8_t data[CB_MAX_SLOT_LEN];
+    uint8_t data[CB_MAX_SLOT_DATA];
 } msg_state_slot_t;
+
+/* header of an EtherCAT STATE section (§5) */
+typedef struct {
+    uint16_t wkc, wkc_expected;
+    uint8_t master, al_state, flags, n_op;
+} msg_ecat_section_t;
 
 typedef struct {
     uint32_t tick, cmd_seq, cmd_rx_t_us;
@@ -194,6 +223,7 @@ typedef struct {
     uint8_t wd_state;
     uint32_t fault_count;
     msg_state_slot_t slot[CB_MAX_MOTORS];
+    msg_ecat_section_t ecat[CB_MAX_BUSES]; /* by bus position; used for EtherCAT buses */
 } msg_state_t;
 
 typedef struct {
@@ -219,6 +249,11 @@ typedef struct {
     uint32_t link[LINK_COUNTERS];
     msg_diag_bus_t bus[CB_MAX_BUSES];
     msg_diag_motor_t motor[CB_MAX_MOTORS];
+    uint8_t n_ecat;
+    struct {
+        uint8_t bus_id;
+        uint32_t dc_jitter_ns;
+    } ecat[CB_MAX_ECAT_BUSES];
 } msg_diag_t;
 
 typedef struct {
@@ -234,7 +269,8 @@ typedef struct {
 #define MSG_CONFIG_LEN(nb, nm) (20u + 12u * (nb) + 16u * (nm))
 #define MSG_CONFIG_ACK_LEN(nb) (16u + 8u * (nb))
 #define MSG_HEARTBEAT_LEN 8u
-#define MSG_DIAG_LEN(nb, nm) (40u + 28u * (nb) + 8u * (nm))
+#define MSG_DIAG_LEN(nb, nm) (40u + 28u * (nb) + 8u * (nm)) /* + 8 per EtherCAT bus */
+#define MSG_DIAG_ECAT_LEN 8u
 #define MSG_FAULT_LEN 16u
 #define MSG_COMMAND_SLOT(slot_len) (1u + (slot_len))
 #define MSG_STATE_SLOT(slot_len) (6u + (slot_len))

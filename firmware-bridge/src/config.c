@@ -38,18 +38,60 @@ static uint8_t check_timing(const msg_config_t *m)
     return CFG_OK;
 }
 
+/* EtherCAT bus entry (§5): DC flag only, the fixed RxPDO length, 100 Mbit/s */
+static uint8_t check_ecat_bus(const msg_bus_cfg_t *b, uint8_t hw_index, cfg_bus_t *cb)
+{
+    if ((b->flags & ~(uint8_t)BUS_CFG_ECAT_DC) != 0u || b->slot_len != MSG_ECAT_OUT_LEN) {
+        return CFG_BAD_BUS;
+    }
+    if (b->nominal_bps != CFG_ECAT_BPS || b->data_bps != 0u) {
+        return CFG_BAD_BITRATE;
+    }
+    memset(cb, 0, sizeof *cb);
+    cb->bus_id = b->bus_id;
+    cb->bus_type = b->bus_type;
+    cb->flags = b->flags;
+    cb->slot_len = b->slot_len;
+    cb->hw_index = hw_index;
+    cb->timing.nominal_bps = b->nominal_bps;
+    return CFG_OK;
+}
+
+/*
+ * Wire time of the cyclic frame (§5): preamble+SFD 8, Ethernet header 14, EtherCAT header 2, FRMW of
+ * the reference clock 10+8+2, LRW 10+(13+15)·n+2, n FPRDs of the AL status 10+2+2, FCS 4, inter-frame
+ * gap 12 (at least the 64-byte minimum frame), 80 ns a byte at 100 Mbit/s, plus 1 µs per slave for
+ * forwarding (ESC processing and PHY delays are well under that).
+ */
+uint32_t cfg_ecat_budget_ns(uint8_t n_slaves)
+{
+    uint32_t frame = 14u + 2u + 20u + 12u + (MSG_ECAT_OUT_LEN + MSG_ECAT_IN_LEN) * n_slaves + 14u * n_slaves + 4u;
+    if (frame < 64u) {
+        frame = 64u;
+    }
+    return (frame + 8u + 12u) * 80u + 1000u * n_slaves;
+}
+
 static uint8_t check_bus(const msg_config_t *m, const msg_info_t *hw, uint8_t i, cfg_bus_t *cb)
 {
     const msg_bus_cfg_t *b = &m->bus[i];
     uint8_t hw_index = 0u;
     const msg_bus_info_t *h = find_hw_bus(hw, b->bus_id, &hw_index);
-    if (h == NULL || b->bus_type != h->bus_type || b->bus_type == BUS_TYPE_ETHERCAT) {
+    if (h == NULL || b->bus_type != h->bus_type) {
         return CFG_BAD_BUS;
     }
     for (uint8_t j = 0u; j < i; j++) {
         if (m->bus[j].bus_id == b->bus_id) {
             return CFG_BAD_BUS;
         }
+    }
+    if (b->bus_type == BUS_TYPE_ETHERCAT) {
+        for (uint8_t j = 0u; j < i; j++) {
+            if (m->bus[j].bus_type == BUS_TYPE_ETHERCAT) {
+                return CFG_BAD_BUS; /* one EtherCAT bus per bridge */
+            }
+        }
+        return check_ecat_bus(b, hw_index, cb);
     }
     bool fd = (b->flags & BUS_CFG_FD) != 0u;
     bool brs = (b->flags & BUS_CFG_BRS) != 0u;
@@ -96,6 +138,21 @@ static uint8_t check_motor(const msg_config_t *m, const cfg_t *c, uint8_t i, cfg
         if (c->bus[b].bus_id == mo->bus_id) {
             bus = b;
         }
+    }
+    if (bus != 0xFFu && c->bus[bus].bus_type == BUS_TYPE_ETHERCAT) {
+        /* §5: protocol = mode of operation, can_id = position (checked against the slot order later) */
+        if ((mo->protocol != ECAT_MODE_CSP && mo->protocol != ECAT_MODE_CSV && mo->protocol != ECAT_MODE_CST) ||
+            mo->reply_key != 0u || mo->flags != 0u || mo->can_id >= CB_MAX_ECAT_SLAVES ||
+            !isfinite(mo->kd_max) || !(mo->kd_max > 0.0f)) {
+            return CFG_BAD_MOTOR;
+        }
+        memset(cm, 0, sizeof *cm);
+        cm->bus = bus;
+        cm->protocol = mo->protocol;
+        cm->can_id = mo->can_id;
+        cm->reply_id = mo->reply_id;
+        cm->kd_max = mo->kd_max;
+        return CFG_OK;
     }
     bool ext_cmd = (mo->flags & MOTOR_CFG_EXT_CMD) != 0u;
     bool ext_reply = (mo->flags & MOTOR_CFG_EXT_REPLY) != 0u;
@@ -161,6 +218,18 @@ uint8_t cfg_build(const msg_config_t *m, const msg_info_t *hw, cfg_t *out, uint8
         for (uint8_t i = 0u; i < out->n_motors; i++) {
             cfg_motor_t *cm = &out->motor[i];
             if (cm->bus != b) {
+                continue;
+            }
+            if (cb->bus_type == BUS_TYPE_ETHERCAT) {
+                if (cm->can_id != cb->n_slots) {
+                    *bad_index = i; /* the k-th motor of an EtherCAT bus is the slave at position k */
+                    return CFG_BAD_MOTOR;
+                }
+                cm->slot = next;
+                out->slot_motor[next] = i;
+                next++;
+                cb->n_slots++;
+                cb->budget_ns = cfg_ecat_budget_ns(cb->n_slots);
                 continue;
             }
             cm->slot = next;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "crc32c.h"
+#include "ecat_bus.h"
 #include "mit.h"
 
 /* ------------------------------------------------------------------ output */
@@ -62,9 +63,12 @@ static uint16_t status_bits(const bridge_t *b)
         s |= ST_SEQ_GAP;
     }
     for (uint8_t i = 0u; i < b->cfg.n_buses; i++) {
-        if (b->bus[i].state >= BUS_STATE_PASSIVE) {
+        if (b->cfg.bus[i].bus_type != BUS_TYPE_ETHERCAT && b->bus[i].state >= BUS_STATE_PASSIVE) {
             s |= ST_BUS_FAULT;
         }
+    }
+    if (ecat_bus_fault(b)) {
+        s |= ST_BUS_FAULT;
     }
     for (uint8_t i = 0u; i < b->cfg.layout.n_slots_total; i++) {
         if (b->slot[i].fault != 0u && b->slot[i].fault != 0xFFu) {
@@ -95,6 +99,9 @@ static void finish_tick(bridge_t *b)
     for (uint8_t s = 0u; s < b->cfg.layout.n_slots_total; s++) {
         bridge_slot_t *sl = &b->slot[s];
         uint8_t motor = b->cfg.slot_motor[s];
+        if (b->cfg.bus[b->cfg.motor[motor].bus].bus_type == BUS_TYPE_ETHERCAT) {
+            continue; /* ecat_bus_finish_tick */
+        }
         if (sl->phase == SLOT_QUEUED || sl->phase == SLOT_HANDED) {
             sl->missed++;
             if (sl->no_reply_ticks < UINT16_MAX) {
@@ -117,6 +124,7 @@ static void finish_tick(bridge_t *b)
         o->rx_dt_us = (sl->flags & STATE_SLOT_FRESH) ? sl->rx_dt_us : STATE_RX_DT_NONE;
         memcpy(o->data, sl->data, CB_MAX_SLOT_LEN);
     }
+    ecat_bus_finish_tick(b, st);
     st->status = status_bits(b);
     st->fault_count = b->faults.next_index;
     size_t n = msg_pack_state(st, &b->cfg.layout, body(b), FRAME_MAX_BODY);
@@ -159,6 +167,9 @@ static void start_tick(bridge_t *b, uint32_t tick_no, uint32_t cmd_seq, const ms
         finish_tick(b);
     }
     for (uint8_t bi = 0u; bi < b->cfg.n_buses; bi++) {
+        if (b->cfg.bus[bi].bus_type == BUS_TYPE_ETHERCAT) {
+            continue;
+        }
         /* the previous tick's frames not on the wire yet: cancel those in the controller, drop ours
          * (replacing the watchdog's own safe frames by the host's is not an overrun) */
         uint32_t left = (uint32_t)b->q[bi].n + b->port->can_abort(b->ctx, b->cfg.bus[bi].hw_index);
@@ -171,8 +182,14 @@ static void start_tick(bridge_t *b, uint32_t tick_no, uint32_t cmd_seq, const ms
         sched_clear(&b->q[bi]);
     }
     b->awaiting = 0u;
+    if (ecat_bus_start_tick(b, cmd, b->wd.state == WD_TRIPPED)) {
+        b->awaiting++;
+    }
     for (uint8_t bi = 0u; bi < b->cfg.n_buses; bi++) {
         const cfg_bus_t *cb = &b->cfg.bus[bi];
+        if (cb->bus_type == BUS_TYPE_ETHERCAT) {
+            continue;
+        }
         for (uint8_t k = 0u; k < cb->n_slots; k++) {
             uint8_t s = (uint8_t)(cb->first_slot + k);
             bridge_slot_t *sl = &b->slot[s];
@@ -182,7 +199,7 @@ static void start_tick(bridge_t *b, uint32_t tick_no, uint32_t cmd_seq, const ms
                 continue;
             }
             const cfg_motor_t *m = &b->cfg.motor[b->cfg.slot_motor[s]];
-            memcpy(sl->cmd, cmd->slot[s].data, CB_MAX_SLOT_LEN);
+            memcpy(sl->cmd, cmd->slot[s].data, CB_MAX_SLOT_DATA);
             if (sched_push(&b->q[bi], s, can_arbitration_key(m->can_id, (m->flags & MOTOR_CFG_EXT_CMD) != 0u))) {
                 sl->phase = SLOT_QUEUED;
                 b->awaiting++;
@@ -205,6 +222,12 @@ static void start_safe_tick(bridge_t *b)
     for (uint8_t s = 0u; s < b->cfg.layout.n_slots_total; s++) {
         const cfg_motor_t *m = &b->cfg.motor[b->cfg.slot_motor[s]];
         c->slot[s].flags = CMD_SLOT_SEND;
+        if (b->cfg.bus[m->bus].bus_type == BUS_TYPE_ETHERCAT) {
+            /* the last outputs; the EtherCAT bus substitutes the safe controlword (ecat_bus.c) */
+            const cfg_bus_t *cb = &b->cfg.bus[m->bus];
+            memcpy(c->slot[s].data, &b->ecat_out[(s - cb->first_slot) * MSG_ECAT_OUT_LEN], MSG_ECAT_OUT_LEN);
+            continue;
+        }
         if (b->cfg.safe_action == SAFE_DISABLE) {
             mit_pack_special(MIT_SPECIAL_EXIT, c->slot[s].data);
         } else {
@@ -280,6 +303,14 @@ static void handle_config(bridge_t *b, const uint8_t *bd, size_t len)
     }
     if (st == CFG_OK) {
         for (uint8_t i = 0u; i < b->cfg_tmp.n_buses; i++) {
+            if (b->cfg_tmp.bus[i].bus_type == BUS_TYPE_ETHERCAT) {
+                if (b->port->eth_send == NULL) {
+                    st = CFG_BAD_BUS;
+                    ack.index = i;
+                    break;
+                }
+                continue;
+            }
             if (!b->port->can_configure(b->ctx, b->cfg_tmp.bus[i].hw_index, &b->cfg_tmp.bus[i])) {
                 st = CFG_BAD_BITRATE;
                 ack.index = i;
@@ -291,6 +322,7 @@ static void handle_config(bridge_t *b, const uint8_t *bd, size_t len)
         b->cfg = b->cfg_tmp;
         wd_init(&b->wd, b->cfg.watchdog_us);
         reset_runtime(b);
+        ecat_bus_configure(b);
         ack.command_raw_len = b->cfg.command_raw_len;
         ack.state_raw_len = b->cfg.state_raw_len;
         ack.reply_timeout_us = b->cfg.reply_timeout_us;
@@ -436,6 +468,7 @@ void bridge_init(bridge_t *b, const bridge_port_t *port, void *ctx, const msg_in
     wd_init(&b->wd, 10000u);
     fq_init(&b->faults);
     reset_runtime(b);
+    b->ecat_bus = -1;
     b->last_diag_us = now_us;
     b->last_state_us = now_us;
     b->last_heartbeat_us = now_us;
@@ -526,6 +559,14 @@ void bridge_can_rx(bridge_t *b, uint8_t hw_bus, const can_frame_t *f, uint32_t t
     }
 }
 
+void bridge_eth_rx(bridge_t *b, uint8_t hw_bus, const uint8_t *frame, size_t len, uint32_t t_us)
+{
+    b->now_us = t_us;
+    if (b->cfg.valid && ecat_bus_rx(b, hw_bus, frame, len, t_us) && b->tick_active && b->awaiting > 0u) {
+        b->awaiting--;
+    }
+}
+
 void bridge_can_tx_done(bridge_t *b, uint8_t hw_bus, uint32_t id, bool ext, uint32_t t_us)
 {
     b->now_us = t_us;
@@ -555,6 +596,9 @@ static void supervise_buses(bridge_t *b)
 {
     for (uint8_t i = 0u; i < b->cfg.n_buses; i++) {
         const cfg_bus_t *cb = &b->cfg.bus[i];
+        if (cb->bus_type == BUS_TYPE_ETHERCAT) {
+            continue; /* supervised by its master */
+        }
         bridge_bus_rt_t *br = &b->bus[i];
         can_status_t st;
         b->port->can_status(b->ctx, cb->hw_index, &st);
@@ -621,6 +665,7 @@ static void send_diag(bridge_t *b)
         o->missed = sl->missed;
         o->flags = (uint8_t)((sl->replied ? DIAG_MOTOR_REPLIED : 0u) | (sl->enabled ? DIAG_MOTOR_ENABLED : 0u));
     }
+    ecat_bus_diag(b, d);
     send_frame(b, MSG_DIAG, msg_pack_diag(d, body(b), FRAME_MAX_BODY));
     b->last_diag_us = b->now_us;
 }
@@ -653,6 +698,7 @@ void bridge_poll(bridge_t *b, uint32_t now_us)
             start_safe_tick(b);
         }
         feed_queues(b);
+        ecat_bus_poll(b);
         if (b->tick_active &&
             (b->awaiting == 0u || (uint32_t)(now_us - b->tick_t0_us) >= b->cfg.reply_timeout_us)) {
             finish_tick(b);
@@ -698,6 +744,10 @@ uint32_t bridge_next_deadline_us(const bridge_t *b, uint32_t now_us)
     }
     if (b->tick_active) {
         d = min_u32(d, b->awaiting == 0u ? 0u : until(now_us, b->tick_t0_us, b->cfg.reply_timeout_us));
+    }
+    if (b->ecat_bus >= 0) {
+        /* the master's transactions and the segment's own cycles */
+        d = min_u32(d, 100u);
     }
     /* bus supervision */
     return min_u32(d, 1000u);

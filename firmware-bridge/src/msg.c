@@ -4,6 +4,8 @@
  */
 #include "msg.h"
 
+#include <string.h>
+
 #include "le.h"
 
 static size_t finish_w(const le_writer_t *w)
@@ -250,12 +252,33 @@ static bool layout_ok(const msg_layout_t *l)
     }
     unsigned total = 0u;
     for (uint8_t b = 0u; b < l->n_buses; b++) {
-        if (l->bus[b].slot_len == 0u || l->bus[b].slot_len > CB_MAX_SLOT_LEN) {
+        if (l->bus[b].bus_type == BUS_TYPE_ETHERCAT) {
+            if (l->bus[b].slot_len != MSG_ECAT_OUT_LEN || l->bus[b].n_slots > CB_MAX_ECAT_SLAVES) {
+                return false;
+            }
+        } else if (l->bus[b].slot_len == 0u || l->bus[b].slot_len > CB_MAX_SLOT_LEN) {
             return false;
         }
         total += l->bus[b].n_slots;
     }
     return total == l->n_slots_total && total <= CB_MAX_MOTORS;
+}
+
+/* section image bytes (§3.6, §3.7, §5) */
+static unsigned cmd_image_len(const msg_layout_t *l, uint8_t b)
+{
+    if (l->bus[b].bus_type == BUS_TYPE_ETHERCAT) {
+        return l->bus[b].n_slots * MSG_ECAT_OUT_LEN;
+    }
+    return l->bus[b].n_slots * MSG_COMMAND_SLOT((unsigned)l->bus[b].slot_len);
+}
+
+static unsigned state_image_len(const msg_layout_t *l, uint8_t b)
+{
+    if (l->bus[b].bus_type == BUS_TYPE_ETHERCAT) {
+        return MSG_ECAT_STATE_HDR + l->bus[b].n_slots * MSG_ECAT_IN_LEN;
+    }
+    return l->bus[b].n_slots * MSG_STATE_SLOT((unsigned)l->bus[b].slot_len);
 }
 
 size_t msg_command_len(const msg_layout_t *l)
@@ -265,7 +288,7 @@ size_t msg_command_len(const msg_layout_t *l)
     }
     size_t n = 8u;
     for (uint8_t b = 0u; b < l->n_buses; b++) {
-        n += 4u + (size_t)l->bus[b].n_slots * MSG_COMMAND_SLOT((size_t)l->bus[b].slot_len);
+        n += 4u + cmd_image_len(l, b);
     }
     return n;
 }
@@ -277,7 +300,7 @@ size_t msg_state_len(const msg_layout_t *l)
     }
     size_t n = 20u;
     for (uint8_t b = 0u; b < l->n_buses; b++) {
-        n += 4u + (size_t)l->bus[b].n_slots * MSG_STATE_SLOT((size_t)l->bus[b].slot_len);
+        n += 4u + state_image_len(l, b);
     }
     return n;
 }
@@ -297,9 +320,12 @@ size_t msg_pack_command(const msg_command_t *m, const msg_layout_t *l, uint8_t *
         uint8_t sl = l->bus[b].slot_len;
         le_w_u8(&w, l->bus[b].bus_id);
         le_w_u8(&w, l->bus[b].bus_type);
-        le_w_u16(&w, (uint16_t)(l->bus[b].n_slots * MSG_COMMAND_SLOT((unsigned)sl)));
+        le_w_u16(&w, (uint16_t)cmd_image_len(l, b));
+        bool ecat = l->bus[b].bus_type == BUS_TYPE_ETHERCAT;
         for (uint8_t k = 0u; k < l->bus[b].n_slots; k++, s++) {
-            le_w_u8(&w, m->slot[s].flags);
+            if (!ecat) {
+                le_w_u8(&w, m->slot[s].flags);
+            }
             le_w_bytes(&w, m->slot[s].data, sl);
         }
     }
@@ -325,12 +351,12 @@ bool msg_unpack_command(const uint8_t *body, size_t len, const msg_layout_t *l, 
         uint8_t id = le_r_u8(&r);
         uint8_t type = le_r_u8(&r);
         uint16_t image_len = le_r_u16(&r);
-        if (!r.ok || id != l->bus[b].bus_id || type != l->bus[b].bus_type ||
-            image_len != l->bus[b].n_slots * MSG_COMMAND_SLOT((unsigned)sl)) {
+        if (!r.ok || id != l->bus[b].bus_id || type != l->bus[b].bus_type || image_len != cmd_image_len(l, b)) {
             return false;
         }
+        bool ecat = type == BUS_TYPE_ETHERCAT;
         for (uint8_t k = 0u; k < l->bus[b].n_slots; k++, s++) {
-            out->slot[s].flags = le_r_u8(&r);
+            out->slot[s].flags = ecat ? CMD_SLOT_SEND : le_r_u8(&r);
             le_r_bytes(&r, out->slot[s].data, sl);
         }
     }
@@ -355,7 +381,20 @@ size_t msg_pack_state(const msg_state_t *m, const msg_layout_t *l, uint8_t *body
         uint8_t sl = l->bus[b].slot_len;
         le_w_u8(&w, l->bus[b].bus_id);
         le_w_u8(&w, l->bus[b].bus_type);
-        le_w_u16(&w, (uint16_t)(l->bus[b].n_slots * MSG_STATE_SLOT((unsigned)sl)));
+        le_w_u16(&w, (uint16_t)state_image_len(l, b));
+        if (l->bus[b].bus_type == BUS_TYPE_ETHERCAT) {
+            const msg_ecat_section_t *e = &m->ecat[b];
+            le_w_u16(&w, e->wkc);
+            le_w_u16(&w, e->wkc_expected);
+            le_w_u8(&w, e->master);
+            le_w_u8(&w, e->al_state);
+            le_w_u8(&w, e->flags);
+            le_w_u8(&w, e->n_op);
+            for (uint8_t k = 0u; k < l->bus[b].n_slots; k++, s++) {
+                le_w_bytes(&w, m->slot[s].data, MSG_ECAT_IN_LEN);
+            }
+            continue;
+        }
         for (uint8_t k = 0u; k < l->bus[b].n_slots; k++, s++) {
             const msg_state_slot_t *st = &m->slot[s];
             le_w_u8(&w, st->flags);
@@ -391,9 +430,24 @@ bool msg_unpack_state(const uint8_t *body, size_t len, const msg_layout_t *l, ms
         uint8_t id = le_r_u8(&r);
         uint8_t type = le_r_u8(&r);
         uint16_t image_len = le_r_u16(&r);
-        if (!r.ok || id != l->bus[b].bus_id || type != l->bus[b].bus_type ||
-            image_len != l->bus[b].n_slots * MSG_STATE_SLOT((unsigned)sl)) {
+        if (!r.ok || id != l->bus[b].bus_id || type != l->bus[b].bus_type || image_len != state_image_len(l, b)) {
             return false;
+        }
+        if (type == BUS_TYPE_ETHERCAT) {
+            msg_ecat_section_t *e = &out->ecat[b];
+            e->wkc = le_r_u16(&r);
+            e->wkc_expected = le_r_u16(&r);
+            e->master = le_r_u8(&r);
+            e->al_state = le_r_u8(&r);
+            e->flags = le_r_u8(&r);
+            e->n_op = le_r_u8(&r);
+            for (uint8_t k = 0u; k < l->bus[b].n_slots; k++, s++) {
+                msg_state_slot_t *st = &out->slot[s];
+                memset(st, 0, sizeof *st);
+                st->len = MSG_ECAT_IN_LEN;
+                le_r_bytes(&r, st->data, MSG_ECAT_IN_LEN);
+            }
+            continue;
         }
         for (uint8_t k = 0u; k < l->bus[b].n_slots; k++, s++) {
             msg_state_slot_t *st = &out->slot[s];
@@ -449,6 +503,12 @@ size_t msg_pack_diag(const msg_diag_t *m, uint8_t *body, size_t cap)
         le_w_u8(&w, mo->flags);
         le_w_u8(&w, 0u);
     }
+    for (uint8_t i = 0u; i < m->n_ecat && i < CB_MAX_ECAT_BUSES; i++) {
+        le_w_u8(&w, m->ecat[i].bus_id);
+        le_w_u8(&w, 0u);
+        le_w_u16(&w, 0u);
+        le_w_u32(&w, m->ecat[i].dc_jitter_ns);
+    }
     return finish_w(&w);
 }
 
@@ -459,10 +519,12 @@ bool msg_unpack_diag(const uint8_t *body, size_t len, msg_diag_t *out)
     out->n_buses = le_r_u8(&r);
     out->n_motors = le_r_u8(&r);
     (void)le_r_u16(&r);
-    if (!r.ok || out->n_buses > CB_MAX_BUSES || out->n_motors > CB_MAX_MOTORS ||
-        len != MSG_DIAG_LEN((size_t)out->n_buses, (size_t)out->n_motors)) {
+    size_t base = MSG_DIAG_LEN((size_t)out->n_buses, (size_t)out->n_motors);
+    if (!r.ok || out->n_buses > CB_MAX_BUSES || out->n_motors > CB_MAX_MOTORS || len < base ||
+        (len - base) % MSG_DIAG_ECAT_LEN != 0u || (len - base) / MSG_DIAG_ECAT_LEN > CB_MAX_ECAT_BUSES) {
         return false;
     }
+    out->n_ecat = (uint8_t)((len - base) / MSG_DIAG_ECAT_LEN);
     for (unsigned i = 0u; i < LINK_COUNTERS; i++) {
         out->link[i] = le_r_u32(&r);
     }
@@ -488,6 +550,12 @@ bool msg_unpack_diag(const uint8_t *body, size_t len, msg_diag_t *out)
         mo->missed = le_r_u16(&r);
         mo->flags = le_r_u8(&r);
         (void)le_r_u8(&r);
+    }
+    for (uint8_t i = 0u; i < out->n_ecat; i++) {
+        out->ecat[i].bus_id = le_r_u8(&r);
+        (void)le_r_u8(&r);
+        (void)le_r_u16(&r);
+        out->ecat[i].dc_jitter_ns = le_r_u32(&r);
     }
     return finish_r(&r);
 }

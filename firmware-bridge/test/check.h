@@ -24,5 +24,8 @@ void test_vectors(void);
 void test_core(void);
 void test_sim(void);
 void test_fuzz(unsigned long scale_percent);
+/* EtherCAT: frames and master (t_ecat_master.c), emulated segment and drives (t_ecat_emu.c) */
+void test_ecat_master(void);
+void test_ecat_emu(void);
 
 #endif

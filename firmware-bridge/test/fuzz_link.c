@@ -17,7 +17,7 @@ static bool f_send(void *ctx, uint8_t hw, const can_frame_t *f) { (void)ctx; (vo
 static uint8_t f_abort(void *ctx, uint8_t hw) { (void)ctx; (void)hw; return 0u; }
 static void f_status(void *ctx, uint8_t hw, can_status_t *st) { (void)ctx; (void)hw; memset(st, 0, sizeof *st); }
 static void f_recover(void *ctx, uint8_t hw) { (void)ctx; (void)hw; }
-static const bridge_port_t ops = { f_free, f_write, f_cfg, f_send, f_abort, f_status, f_recover };
+static const bridge_port_t ops = { f_free, f_write, f_cfg, f_send, f_abort, f_status, f_recover, NULL };
 
 static bridge_t br;
 

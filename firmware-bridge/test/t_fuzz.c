@@ -102,7 +102,7 @@ static void fp_recover(void *ctx, uint8_t hw)
     (void)hw;
 }
 
-static const bridge_port_t fuzz_port_ops = { fp_free, fp_write, fp_configure, fp_send, fp_abort, fp_status, fp_recover };
+static const bridge_port_t fuzz_port_ops = { fp_free, fp_write, fp_configure, fp_send, fp_abort, fp_status, fp_recover, NULL };
 
 static bridge_t br;
 static fuzz_port_t fport;

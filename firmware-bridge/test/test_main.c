@@ -18,6 +18,8 @@ int main(int argc, char **argv)
     test_vectors();
     test_core();
     test_sim();
+    test_ecat_master();
+    test_ecat_emu();
     test_fuzz(scale);
     printf("%u checks, %u failed\n", check_count, check_failures);
     return check_failures == 0u ? 0 : 1;

@@ -46,13 +46,19 @@ export async function calibrateZeroOffsets (driver: MitRobotDriver, samples?: nu
   const hi = new Float64Array(nj).fill(-Infinity)
   const count = new Int32Array(nj)
   const slotOf = driver.motors.map((m) => s.layout.motor_slot[m.index])
+  // CiA 402 drives report absolute positions in increments: their zero is the map's zero_offset (or the
+  // drive's home offset 0x607C), not a pose sampled here
+  const codecs = driver.codecs.map((c, j) => {
+    if (c === null) throw new Error(`calibration: ${driver.motors[j].joint} is an EtherCAT (CiA 402) drive; calibrate samples MIT drives only — set its zero_offset in the motor map`)
+    return c
+  })
   const onState = (): void => {
     for (let j = 0; j < nj; j++) {
       const sl = s.state.slot[slotOf[j]]
       if ((sl.flags & StateSlotFlag.FRESH) === 0 || s.state.cmd_seq === 0) continue
       // the driver's own listener (registered first) has decoded this reply
-      if (!driver.codecs[j].hasReply || count[j] >= n) continue
-      const th = driver.codecs[j].motorAngle
+      if (!codecs[j].hasReply || count[j] >= n) continue
+      const th = codecs[j].motorAngle
       sum[j] += th
       lo[j] = Math.min(lo[j], th)
       hi[j] = Math.max(hi[j], th)
@@ -68,7 +74,7 @@ export async function calibrateZeroOffsets (driver: MitRobotDriver, samples?: nu
     for (let j = 0; j < nj; j++) {
       const sl = s.command.slot[slotOf[j]]
       sl.flags = CommandSlotFlag.SEND
-      driver.codecs[j].packSpecial(MitSpecial.EXIT, sl.data, 0)
+      codecs[j].packSpecial(MitSpecial.EXIT, sl.data, 0)
     }
     s.sendCommand(tick++, 0x0001)
     await new Promise((resolve) => setTimeout(resolve, period_ms))

@@ -8,6 +8,7 @@ import {
   type MitCommand, type MitPackReport, type MitReply, type PositionUnwrap
 } from '../protocol/mit/index.ts'
 import type { JointMotor } from './motor-map.ts'
+import type { MitDriveModel } from './motor-models.ts'
 
 /** Joint-side command of one joint (what the controller writes). */
 export interface JointCommandValues {
@@ -45,8 +46,11 @@ export class MitJointCodec {
   private readonly mcmd: MitCommand = { q_des: 0, qd_des: 0, kp: 0, kd: 0, tau_ff: 0 }
   private readonly report: MitPackReport = { clamp_mask: 0 }
   private readonly g2: number
+  private readonly model: MitDriveModel
 
   constructor (readonly m: JointMotor) {
+    if (m.model.kind !== 'mit') throw new Error(`${m.joint}: ${m.model.name} is not an MIT-mode drive`)
+    this.model = m.model
     this.g2 = m.gear_ratio * m.gear_ratio
   }
 
@@ -66,7 +70,7 @@ export class MitJointCodec {
     mc.kp = c.kp / this.g2
     mc.kd = c.kd / this.g2
     mc.tau_ff = m.direction * c.tau_ff / m.gear_ratio
-    packMitCommand(mc, m.model.range, out, off, this.report)
+    packMitCommand(mc, this.model.range, out, off, this.report)
     const mask = this.report.clamp_mask
     if (mask !== 0) this.count(mask)
     if ((mask & MitClamp.NAN) !== 0) this.packDamping(0, out, off)
@@ -81,7 +85,7 @@ export class MitJointCodec {
     mc.kp = 0
     mc.kd = kd_joint / this.g2
     mc.tau_ff = 0
-    packMitCommand(mc, this.m.model.range, out, off, this.report)
+    packMitCommand(mc, this.model.range, out, off, this.report)
   }
 
   /** Writes the special frame FF×7 kind (MitSpecial: ENTER, EXIT, ZERO, CLEAR). */
@@ -93,8 +97,8 @@ export class MitJointCodec {
   decode (buf: Uint8Array, off: number, len: number): boolean {
     const m = this.m
     const r = this.reply
-    if (!unpackMitReply(buf, off, len, m.model.protocol, m.model.range, r)) return false
-    const theta = unwrapPosition(this.unwrap, r.q, m.model.range)
+    if (!unpackMitReply(buf, off, len, this.model.protocol, this.model.range, r)) return false
+    const theta = unwrapPosition(this.unwrap, r.q, this.model.range)
     this.q = m.direction * (theta - m.zero_offset) / m.gear_ratio
     this.qd = m.direction * r.qd / m.gear_ratio
     this.tau = m.direction * m.gear_ratio * r.tau

@@ -1,6 +1,16 @@
-// The robot's MIT-mode drives behind one bridge, ticked once per control period by its owner (a PlantPort):
+// The robot's drives behind one bridge, ticked once per control period by its owner (a PlantPort):
 // every `step` packs all joints' commands into one COMMAND frame; STATE frames arriving in between are
-// decoded into joint positions, velocities, torques, temperatures and fault codes.
+// decoded into joint positions, velocities, torques, temperatures and fault codes. Drives are MIT-mode
+// CAN drives or CiA 402 drives on the bridge's EtherCAT bus (PROTOCOL.md §5), mixed in one table.
+//
+// CiA 402 drives follow the same phases through their device-control state machine
+// (host/protocol/cia402, one sequencer per drive): warmup = disable voltage (a drive found in fault gets
+// one fault reset, a rising edge of bit 7); entering = the enable walk to operation enabled, holding the
+// joint (CSP: the measured position, CSV: 0 velocity, CST: 0 torque), complete once the drive reports
+// operation enabled in the configured mode; soft / running = the joint command (CST: the PD law on the
+// host at the tick rate); safe = joint damping in CST (τ = −kd·q̇ on the host), quick stop in CSP / CSV;
+// refused / the end of a stop = disable voltage. A drive leaving operation enabled, a working counter
+// short of its expected value, or the segment leaving OP while driven is a fault.
 //
 // Safe start (phase by phase, each tick):
 //   idle      configured, drives untouched
@@ -20,9 +30,14 @@
 // commanded joint-side damping (kp 0, kd safety.damping_kd, τ 0) with ARM, so the host keeps watching
 // the drives; the reason is kept in `safeReason`. `stop` is the safe stop: damping for stop_s, then
 // "exit motor mode" to every drive.
-import { BusState, CommandFlag, CommandSlotFlag, REPLY_ID_ANY, StateSlotFlag, Status, WatchdogState, type Fault, type State } from '../protocol/bridge/index.ts'
+import {
+  BusState, BusType, CommandFlag, CommandSlotFlag, ECAT_BPS, ECAT_BUS_DC, ECAT_OUT_LEN, EcatMaster, EcatSectionFlag, REPLY_ID_ANY,
+  StateSlotFlag, Status, WatchdogState, type EcatSection, type Fault, type State
+} from '../protocol/bridge/index.ts'
+import { Cia402Request, Cia402SeqStatus, Cia402Sequencer, Cia402State, cia402StateName, type Cia402ModeCode } from '../protocol/cia402/index.ts'
 import { MitSpecial } from '../protocol/mit/index.ts'
 import { BridgeSession, buildConfig, faultCodeName, type BridgeSessionOptions } from './bridge-session.ts'
+import { Cia402JointCodec } from './cia402-joint-codec.ts'
 import { MitJointCodec, type JointCommandValues } from './mit-joint-codec.ts'
 import { busTypeCode, motorsInJointOrder, safeActionCode, type JointMotor, type MotorMap } from './motor-map.ts'
 
@@ -58,6 +73,8 @@ export interface MitRobotDriverOptions extends BridgeSessionOptions {
   enter_ticks?: number
   /** Ticks of the warmup phase before entering motor mode (default 250 = 0.5 s at 500 Hz). */
   warmup_ticks?: number
+  /** Ticks to wait in entering for the EtherCAT segment to reach OP (default 2500 = 5 s at 500 Hz). */
+  ecat_startup_ticks?: number
   /** Duration of the damping phase of a safe stop [s] (default 0.5). */
   stop_s?: number
   /** Clock [ms] (default performance.now). */
@@ -71,7 +88,13 @@ const cmdScratch: JointCommandValues = { q_des: 0, qd_des: 0, kp: 0, kd: 0, tau_
 export class MitRobotDriver {
   readonly session: BridgeSession
   readonly motors: JointMotor[]
-  readonly codecs: MitJointCodec[]
+  /** per joint: the MIT codec (null for EtherCAT joints) */
+  readonly codecs: Array<MitJointCodec | null>
+  /** per joint: the CiA 402 codec and device-control sequencer (null for CAN joints) */
+  readonly ecodecs: Array<Cia402JointCodec | null>
+  readonly sequencers: Array<Cia402Sequencer | null>
+  /** the EtherCAT section of the newest STATE (null without an EtherCAT bus) */
+  ecat: EcatSection | null = null
   readonly n: number
   /** Joint state of the newest replies, actuator order. */
   readonly q: Float64Array
@@ -107,6 +130,9 @@ export class MitRobotDriver {
   private enterTick0 = 0
   private statesAtStep = 0
   private stoppedResolve: (() => void) | null = null
+  private readonly ecatBus: number
+  private readonly ecatStartupTicks: number
+  private ecatWait = 0
   private readonly onPhaseChange: ((phase: DriverPhase, reason: string | null) => void) | undefined
 
   constructor (readonly map: MotorMap, jointNames: readonly string[], path: string, opts: MitRobotDriverOptions = {}) {
@@ -119,15 +145,38 @@ export class MitRobotDriver {
       reply_timeout_us: b.reply_timeout_us,
       safe_kd: b.safe_kd,
       safe_action: safeActionCode(b.safe_action),
-      buses: b.buses.map((x) => ({ bus_id: x.id, bus_type: busTypeCode(x.type), flags: x.type === 'canfd' ? (x.data_bitrate > 0 ? 3 : 1) : 0, slot_len: 8, nominal_bps: x.bitrate, data_bps: x.data_bitrate })),
+      buses: b.buses.map((x) => x.type === 'ethercat'
+        // PROTOCOL.md §5: DC flag, the RxPDO length, 100 Mbit/s
+        ? { bus_id: x.id, bus_type: BusType.ETHERCAT, flags: x.dc ? ECAT_BUS_DC : 0, slot_len: ECAT_OUT_LEN, nominal_bps: ECAT_BPS, data_bps: 0 }
+        : { bus_id: x.id, bus_type: busTypeCode(x.type), flags: x.type === 'canfd' ? (x.data_bitrate > 0 ? 3 : 1) : 0, slot_len: 8, nominal_bps: x.bitrate, data_bps: x.data_bitrate }),
       // motor table in map order: the bridge's motor index is the map index
-      motors: map.motors.map((m) => ({
-        bus_id: m.bus, protocol: m.model.protocol, reply_key: m.reply_key, flags: m.extended ? 3 : 0,
-        can_id: m.can_id, reply_id: m.reply_id === REPLY_ID_ANY ? REPLY_ID_ANY : m.reply_id, kd_max: m.model.range.kd_max
-      }))
+      motors: map.motors.map((m) => m.model.kind === 'mit'
+        ? {
+            bus_id: m.bus, protocol: m.model.protocol, reply_key: m.reply_key, flags: m.extended ? 3 : 0,
+            can_id: m.can_id, reply_id: m.reply_id === REPLY_ID_ANY ? REPLY_ID_ANY : m.reply_id, kd_max: m.model.range.kd_max
+          }
+        // EtherCAT (§5): protocol = mode of operation, can_id = position, reply_id = product code
+        : { bus_id: m.bus, protocol: m.ecat!.mode, reply_key: 0, flags: 0, can_id: m.ecat!.position, reply_id: m.model.product_code, kd_max: 1 })
     })
     this.session = new BridgeSession(path, cfg, { baudRate: b.baud, ...opts })
-    this.codecs = this.motors.map((m) => new MitJointCodec(m))
+    this.codecs = this.motors.map((m) => m.model.kind === 'mit' ? new MitJointCodec(m) : null)
+    this.ecodecs = this.motors.map((m) => {
+      if (m.model.kind !== 'cia402' || m.ecat === null) return null
+      const d = m.model
+      // the map's transmission after the drive's output: θ_out = direction · gear_ratio · q + zero_offset
+      return new Cia402JointCodec({
+        scaling: {
+          incs_per_rev: d.incs_per_rev, gear: d.gear * m.gear_ratio, rated_torque_mNm: d.rated_torque_mNm,
+          max_torque_permille: d.max_torque_permille, direction: m.direction, zero_offset_inc: Math.round(m.zero_offset / (2 * Math.PI) * d.incs_per_rev * d.gear)
+        },
+        mode: m.ecat.mode as Cia402ModeCode,
+        q_min: m.q_min,
+        q_max: m.q_max
+      })
+    })
+    this.sequencers = this.motors.map((m) => m.ecat !== null ? new Cia402Sequencer() : null)
+    this.ecatBus = this.session.layout.buses.findIndex((x) => x.bus_type === BusType.ETHERCAT)
+    this.ecatStartupTicks = opts.ecat_startup_ticks ?? 2500
     this.slot = Int32Array.from(this.motors, (m) => this.session.layout.motor_slot[m.index])
     this.q = new Float64Array(this.n)
     this.qd = new Float64Array(this.n)
@@ -214,24 +263,42 @@ export class MitRobotDriver {
         send = false
         break
       case 'warmup':
-        for (let j = 0; j < this.n; j++) {
-          const sl = slots[this.slot[j]]
-          sl.flags = CommandSlotFlag.SEND
-          this.codecs[j].packSpecial(MitSpecial.EXIT, sl.data, 0)
-        }
+        for (let j = 0; j < this.n; j++) this.packOff(j, slots[this.slot[j]], true)
         if (this.phaseTick + 1 >= this.warmupTicks) this.setPhase('entering')
         break
       case 'entering': {
+        // the EtherCAT segment's start-up (PROTOCOL.md §5) does not count against enter_ticks
+        const ecatUp = this.ecatBus < 0 || (this.ecat !== null && this.ecat.master === EcatMaster.OP)
+        if (!ecatUp && ++this.ecatWait > this.ecatStartupTicks) {
+          this.refuse(`the EtherCAT segment did not reach OP within ${this.ecatStartupTicks} ticks (${this.ecatText()})`)
+          break
+        }
         for (let j = 0; j < this.n; j++) {
           const sl = slots[this.slot[j]]
           sl.flags = CommandSlotFlag.SEND
-          if (this.entered[j] === 0) this.codecs[j].packSpecial(MitSpecial.ENTER, sl.data, 0)
-          else this.codecs[j].packDamping(0, sl.data, 0)
+          const mc = this.codecs[j]
+          if (mc !== null) {
+            if (this.entered[j] === 0) mc.packSpecial(MitSpecial.ENTER, sl.data, 0)
+            else mc.packDamping(0, sl.data, 0)
+          } else {
+            const ec = this.ecodecs[j]!
+            const seq = this.sequencers[j]!
+            const cw = seq.step(ec.state, ecatUp ? Cia402Request.ENABLE : Cia402Request.DISABLE, ec.error_code)
+            ec.packHold(this.q[j], cw, sl.data, 0)
+            if (seq.status === Cia402SeqStatus.ENABLED && ec.mode_ok) this.entered[j] = 1
+            if (seq.status === Cia402SeqStatus.FAULT || seq.status === Cia402SeqStatus.FAULT_PERSISTS || seq.status === Cia402SeqStatus.TIMEOUT) {
+              this.refuse(`${this.motors[j].joint} (EtherCAT position ${this.motors[j].can_id}) did not enable: ${seq.reason}`)
+            }
+          }
         }
+        if (this.phase !== 'entering') break
         if (this.entered.every((e) => e === 1)) this.checkLimits()
-        else if (this.phaseTick >= this.enterTicks) {
-          const silent = this.motors.filter((_, j) => this.entered[j] === 0).map((m) => `${m.joint} (bus ${m.bus}, id ${m.can_id})`)
-          this.refuse(`no answer to "enter motor mode" within ${this.enterTicks} ticks from ${silent.join(', ')}`)
+        else if (this.phaseTick - this.ecatWait >= this.enterTicks) {
+          const silent = this.motors.map((m, j) => this.entered[j] === 1
+            ? ''
+            : m.ecat !== null ? `${m.joint} (EtherCAT position ${m.ecat.position}: ${this.sequencers[j]!.reason})` : `${m.joint} (bus ${m.bus}, id ${m.can_id})`)
+            .filter((x) => x !== '')
+          this.refuse(`no answer to "enter motor mode" / the CiA 402 enable within ${this.enterTicks} ticks from ${silent.join(', ')}`)
         }
         break
       }
@@ -248,34 +315,29 @@ export class MitRobotDriver {
             cmdScratch.kp = k * cmd.kp[j]
             cmdScratch.kd = k * cmd.kd[j]
             cmdScratch.tau_ff = k * cmd.tau_ff[j]
-            this.codecs[j].pack(cmdScratch, sl.data, 0)
+            const mc = this.codecs[j]
+            if (mc !== null) mc.pack(cmdScratch, sl.data, 0)
+            else {
+              const ec = this.ecodecs[j]!
+              ec.pack(cmdScratch, this.q[j], this.qd[j], this.sequencers[j]!.step(ec.state, Cia402Request.ENABLE, ec.error_code), sl.data, 0)
+            }
           } else {
-            this.codecs[j].packDamping(cmd.mode === 'damping' ? cmd.kd[j] : 0, sl.data, 0)
+            this.packDamp(j, sl, cmd.mode === 'damping' ? cmd.kd[j] : 0)
           }
         }
         break
       }
       case 'safe':
-        for (let j = 0; j < this.n; j++) {
-          const sl = slots[this.slot[j]]
-          sl.flags = CommandSlotFlag.SEND
-          this.codecs[j].packDamping(this.dampingKd, sl.data, 0)
-        }
+        for (let j = 0; j < this.n; j++) this.packDamp(j, slots[this.slot[j]], this.dampingKd)
         break
       case 'refused':
-        // "exit motor mode" until the owner clears the fault
-        for (let j = 0; j < this.n; j++) {
-          const sl = slots[this.slot[j]]
-          sl.flags = CommandSlotFlag.SEND
-          this.codecs[j].packSpecial(MitSpecial.EXIT, sl.data, 0)
-        }
+        // "exit motor mode" / disable voltage until the owner clears the fault
+        for (let j = 0; j < this.n; j++) this.packOff(j, slots[this.slot[j]], false)
         break
       case 'stopping':
         for (let j = 0; j < this.n; j++) {
-          const sl = slots[this.slot[j]]
-          sl.flags = CommandSlotFlag.SEND
-          if (this.phaseTick * this.period_s < this.stopS) this.codecs[j].packDamping(this.dampingKd, sl.data, 0)
-          else this.codecs[j].packSpecial(MitSpecial.EXIT, sl.data, 0)
+          if (this.phaseTick * this.period_s < this.stopS) this.packDamp(j, slots[this.slot[j]], this.dampingKd)
+          else this.packOff(j, slots[this.slot[j]], false)
         }
         if (this.phaseTick * this.period_s >= this.stopS + 0.02) {
           this.setPhase('stopped')
@@ -290,6 +352,50 @@ export class MitRobotDriver {
     }
     this.tick = (this.tick + 1) >>> 0
     this.phaseTick++
+  }
+
+  /**
+   * A passive drive: MIT "exit motor mode"; CiA 402 disable voltage (in warmup a drive found in fault
+   * gets a fault reset, which also ends in switch on disabled).
+   */
+  private packOff (j: number, sl: { flags: number, data: Uint8Array }, resetFaults: boolean): void {
+    sl.flags = CommandSlotFlag.SEND
+    const mc = this.codecs[j]
+    if (mc !== null) { mc.packSpecial(MitSpecial.EXIT, sl.data, 0); return }
+    const ec = this.ecodecs[j]!
+    const inFault = ec.state === Cia402State.FAULT || ec.state === Cia402State.FAULT_REACTION_ACTIVE
+    const cw = this.sequencers[j]!.step(ec.state, resetFaults && inFault ? Cia402Request.FAULT_RESET : Cia402Request.DISABLE, ec.error_code)
+    ec.packHold(this.q[j], cw, sl.data, 0)
+  }
+
+  /** Joint damping kd (N·m·s/rad, joint side): MIT kp 0; CiA 402 CST τ = −kd·q̇ on the host, CSP / CSV quick stop. */
+  private packDamp (j: number, sl: { flags: number, data: Uint8Array }, kd: number): void {
+    sl.flags = CommandSlotFlag.SEND
+    const mc = this.codecs[j]
+    if (mc !== null) { mc.packDamping(kd, sl.data, 0); return }
+    const ec = this.ecodecs[j]!
+    const seq = this.sequencers[j]!
+    if (ec.mode === 10) {
+      cmdScratch.q_des = this.q[j]
+      cmdScratch.qd_des = 0
+      cmdScratch.kp = 0
+      cmdScratch.kd = kd
+      cmdScratch.tau_ff = 0
+      ec.pack(cmdScratch, this.q[j], this.qd[j], seq.step(ec.state, Cia402Request.ENABLE, ec.error_code), sl.data, 0)
+    } else {
+      ec.packHold(this.q[j], seq.step(ec.state, Cia402Request.QUICK_STOP, ec.error_code), sl.data, 0)
+    }
+  }
+
+  /** The EtherCAT section in words, for messages. */
+  private ecatText (): string {
+    const e = this.ecat
+    if (e === null) return 'no STATE with an EtherCAT section yet'
+    const masters = ['idle', 'start-up', 'OP', 'degraded', 'failed']
+    const bus = this.session.layout.buses[this.ecatBus]
+    const last = this.session.faultLog.filter((f) => f.code.startsWith('ECAT_')).pop()
+    return `bus ${bus.bus_id}: master ${masters[e.master] ?? e.master}, working counter ${e.wkc}/${e.wkc_expected}, ${e.n_op} of ${bus.n_slots} slaves in OP, lowest AL state ${e.al_state}` +
+      (last !== undefined ? `; last bridge record ${last.code} detail 0x${last.detail.toString(16)}` : '')
   }
 
   /**
@@ -352,10 +458,21 @@ export class MitRobotDriver {
 
   private onState (st: State): void {
     const active = this.phase === 'entering' || this.phase === 'soft' || this.phase === 'running'
+    if (this.ecatBus >= 0) this.ecat = st.ecat[this.ecatBus]
     for (let j = 0; j < this.n; j++) {
       const sl = st.slot[this.slot[j]]
       if ((sl.flags & StateSlotFlag.FRESH) === 0 || sl.len === 0) continue
-      const c = this.codecs[j]
+      const ec = this.ecodecs[j]
+      if (ec !== null) {
+        if (!ec.decode(sl.data, 0)) continue
+        this.q[j] = ec.q
+        this.qd[j] = ec.qd
+        this.tau[j] = ec.tau
+        this.fault[j] = ec.state === Cia402State.FAULT || ec.state === Cia402State.FAULT_REACTION_ACTIVE ? 1 : 0
+        this.age[j] = 0
+        continue
+      }
+      const c = this.codecs[j]!
       if (!c.decode(sl.data, 0, sl.len)) continue
       this.q[j] = c.q
       this.qd[j] = c.qd
@@ -373,8 +490,19 @@ export class MitRobotDriver {
     if (st.wd_state === WatchdogState.TRIPPED) { this.enterSafe('the bridge watchdog tripped: it damps the drives (commands stopped arriving in time)'); return }
     for (let j = 0; j < this.n; j++) {
       const m = this.motors[j]
+      const ec = this.ecodecs[j]
+      if (ec !== null) {
+        if (this.fault[j] !== 0) { this.enterSafe(`${m.joint} (EtherCAT position ${m.can_id}) in ${cia402StateName(ec.state)}, error code 0x${ec.error_code.toString(16).padStart(4, '0')} (${m.model.vendor} ${m.model.name})`); return }
+        if (ec.state !== Cia402State.OPERATION_ENABLED) { this.enterSafe(`${m.joint} (EtherCAT position ${m.can_id}) left operation enabled: ${cia402StateName(ec.state)}`); return }
+        continue
+      }
       if (this.fault[j] !== 0) { this.enterSafe(`${m.joint} reports fault code ${this.fault[j]} (${m.model.vendor} ${m.model.name})`); return }
       if (this.temp_c[j] >= this.tempMax) { this.enterSafe(`${m.joint} at ${this.temp_c[j].toFixed(1)} °C ≥ ${this.tempMax} °C`); return }
+    }
+    const e = this.ecat
+    if (e !== null && (e.master !== EcatMaster.OP || (e.flags & EcatSectionFlag.WKC_ERROR) !== 0)) {
+      this.enterSafe(`EtherCAT ${this.ecatText()}`)
+      return
     }
     if ((st.status & Status.BUS_FAULT) !== 0) {
       const d = this.session.diag
@@ -387,7 +515,7 @@ export class MitRobotDriver {
     if (this.phase !== 'soft' && this.phase !== 'running') return
     const name = faultCodeName(f.code)
     // a drive's silence is judged by the host's own count (safety.reply_timeout_ticks), not MOTOR_TIMEOUT
-    if (name === 'WATCHDOG_TRIP' || name === 'BUS_OFF' || name === 'MOTOR_FAULT') {
+    if (name === 'WATCHDOG_TRIP' || name === 'BUS_OFF' || name === 'MOTOR_FAULT' || name === 'ECAT_SLAVE_LOST' || name === 'ECAT_AL_ERROR') {
       const who = f.motor_index !== 0xff ? ` (${this.map.motors[f.motor_index]?.joint ?? `motor ${f.motor_index}`})` : f.bus_id !== 0xff ? ` (bus ${f.bus_id})` : ''
       this.enterSafe(`bridge fault ${name}${who}, detail ${f.detail}`)
     }

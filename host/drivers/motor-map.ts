@@ -1,5 +1,6 @@
 // Joint ↔ motor mapping (robots/<robot>/motors.yaml): which drive turns which joint — bus, CAN ids,
-// protocol and model (field ranges), gear ratio between the drive's reported shaft and the joint,
+// protocol and model (field ranges), or, on an EtherCAT bus, the slave position, the CiA 402 mode of
+// operation and the drive model (cia402-models.yaml) — gear ratio between the drive's reported shaft and the joint,
 // direction, zero offset, joint limits — plus the bridge settings and the drivers' safety thresholds.
 //
 //   θ_motor  = direction · gear_ratio · q_joint + zero_offset          [rad, the drive's reported angle]
@@ -14,22 +15,26 @@ import { resolve } from 'node:path'
 import { bool, int, list, map, num, obj, oneOf, str, validateYaml, type Infer, type Validated } from '../config/schema.ts'
 import { BusType, SafeAction } from '../protocol/bridge/index.ts'
 import { MitProtocol, mitReplyKey } from '../protocol/mit/index.ts'
+import { cia402ModelSchema, cia402ModelTable, resolveCia402Model, type Cia402DriveModel } from './cia402-models.ts'
 import { mitModelTable, modelSchema, resolveModel, type MitDriveModel } from './motor-models.ts'
 
 const busSchema = obj({
   id: int('bridge bus id (as the bridge lists it in INFO)', { min: 0, max: 255 }),
-  type: oneOf(['can', 'canfd'] as const, 'bus type', 'can'),
-  bitrate: int('nominal bit rate', { unit: 'bit/s', default: 1000000, min: 125000, max: 1000000 }),
+  type: oneOf(['can', 'canfd', 'ethercat'] as const, 'bus type (ethercat: the bridge is the EtherCAT master, PROTOCOL.md §5)', 'can'),
+  bitrate: int('nominal bit rate (CAN; EtherCAT runs at 100 Mbit/s)', { unit: 'bit/s', default: 1000000, min: 125000, max: 1000000 }),
+  dc: bool('EtherCAT: distributed clocks, SYNC0 every tick', true),
   data_bitrate: int('CAN FD data-phase bit rate with bit-rate switch; 0 = none', { unit: 'bit/s', default: 0, min: 0, max: 8000000 })
 })
 
 const jointSchema = obj({
   joint: str('joint name in the robot description'),
   bus: int('bus id (bridge.buses)', { min: 0, max: 255 }),
-  can_id: int('CAN identifier of the drive\'s command frames', { min: 0, max: 0x1fffffff }),
+  can_id: int('CAN identifier of the drive\'s command frames (CAN buses)', { default: -1, min: -1, max: 0x1fffffff }),
+  position: int('EtherCAT: the slave\'s position on the segment, 0-based (the k-th joint of the bus is position k)', { default: -1, min: -1, max: 15 }),
+  mode: oneOf(['cst', 'csp', 'csv'] as const, 'EtherCAT: CiA 402 mode of operation (cst: the host closes the joint PD at the tick rate; csp / csv: the drive\'s own loops)', 'cst'),
   reply_id: int('CAN identifier of its replies (reference firmware: 0; Damiao: its master id); -1 = any', { default: 0, min: -1, max: 0x1fffffff }),
   extended: bool('29-bit identifiers', false),
-  model: str('drive model (host/drivers/mit-models.yaml or this file\'s models)'),
+  model: str('drive model (host/drivers/mit-models.yaml, cia402-models.yaml on EtherCAT, or this file\'s models)'),
   gear_ratio: num('joint-side reduction after the drive\'s reported shaft: θ_motor = direction · gear_ratio · q + zero_offset', { default: 1, min: 0, exclusive: true, max: 1000 }),
   direction: int('+1 or -1: sign between the joint axis and the drive\'s positive direction', { default: 1, min: -1, max: 1 }),
   zero_offset: num('drive angle at joint angle 0 (cerebellum calibrate writes it)', { unit: 'rad', default: 0, min: -1000, max: 1000 }),
@@ -56,6 +61,7 @@ export const motorMapSchema = obj({
     damping_kd: num('joint-side damping gain of the host safe mode', { unit: 'N·m·s/rad', default: 1, min: 0, max: 100 })
   }, 'driver safety thresholds'),
   models: map(modelSchema, 'extra drive models, by name (same fields as host/drivers/mit-models.yaml)', {}),
+  cia402_models: map(cia402ModelSchema, 'extra CiA 402 drive models, by name (same fields as host/drivers/cia402-models.yaml)', {}),
   calibration: obj({
     pose: map(num('joint angle', { unit: 'rad', min: -100, max: 100 }), 'the joint angles of the calibration pose (the robot is placed in it, drives passive)', {}),
     samples: int('replies averaged per drive', { default: 50, min: 1, max: 10000 })
@@ -64,6 +70,9 @@ export const motorMapSchema = obj({
 })
 
 export type MotorMapFile = Infer<typeof motorMapSchema>
+
+/** CiA 402 mode of operation codes (0x6060) */
+export const CIA402_MODE = { csp: 8, csv: 9, cst: 10 } as const
 
 /** One joint's drive, resolved. */
 export interface JointMotor {
@@ -76,7 +85,10 @@ export interface JointMotor {
   reply_id: number
   extended: boolean
   reply_key: number
-  model: MitDriveModel
+  /** the drive: MIT-mode CAN, or CiA 402 on EtherCAT */
+  model: MitDriveModel | Cia402DriveModel
+  /** EtherCAT: slave position (also in can_id, as CONFIG carries it) and mode of operation; null on CAN */
+  ecat: { position: number, mode: 8 | 9 | 10 } | null
   gear_ratio: number
   direction: 1 | -1
   zero_offset: number
@@ -98,12 +110,18 @@ export function parseMotorMap (text: string, file: string): MotorMap {
   const table = mitModelTable()
   const models = new Map(table)
   for (const [name, e] of Object.entries(m.models)) models.set(name, resolveModel(name, e, {}))
+  const ecatModels = new Map(cia402ModelTable())
+  for (const [name, e] of Object.entries(m.cia402_models)) ecatModels.set(name, resolveCia402Model(name, e, {}))
   const busIds = new Set<number>()
+  const busType = new Map<number, string>()
   m.bridge.buses.forEach((b, i) => {
     if (busIds.has(b.id)) throw v.error(`bridge.buses[${i}].id`, `bus ${b.id} is listed twice`)
     if (b.data_bitrate !== 0 && b.type !== 'canfd') throw v.error(`bridge.buses[${i}].data_bitrate`, 'a data bit rate needs type: canfd')
+    if (b.type === 'ethercat' && [...busType.values()].includes('ethercat')) throw v.error(`bridge.buses[${i}].type`, 'one EtherCAT bus per bridge (PROTOCOL.md §5)')
     busIds.add(b.id)
+    busType.set(b.id, b.type)
   })
+  const ecatCount = new Map<number, number>()
   const names = new Set<string>()
   const ids = new Set<string>()
   const motors = m.joints.map((j, i): JointMotor => {
@@ -111,15 +129,28 @@ export function parseMotorMap (text: string, file: string): MotorMap {
     if (names.has(j.joint)) throw v.error(`${key}.joint`, `joint '${j.joint}' is mapped twice`)
     names.add(j.joint)
     if (!busIds.has(j.bus)) throw v.error(`${key}.bus`, `bus ${j.bus} is not in bridge.buses (${[...busIds].join(', ')})`)
+    if (j.direction !== 1 && j.direction !== -1) throw v.error(`${key}.direction`, `must be +1 or -1, got ${j.direction}`)
+    const [lo, hi] = j.limits
+    if (!(lo < hi)) throw v.error(`${key}.limits`, `min ${lo} is not below max ${hi}`)
+    if (busType.get(j.bus) === 'ethercat') {
+      const k = ecatCount.get(j.bus) ?? 0
+      ecatCount.set(j.bus, k + 1)
+      if (j.position !== k) throw v.error(`${key}.position`, `the ${k + 1}. joint on EtherCAT bus ${j.bus} must be the slave at position ${k} (joints in segment order), got ${j.position}`)
+      const drive = ecatModels.get(j.model)
+      if (drive === undefined) throw v.error(`${key}.model`, `unknown CiA 402 model '${j.model}' (known: ${[...ecatModels.keys()].join(', ')})`)
+      return {
+        index: i, joint: j.joint, bus: j.bus, can_id: j.position, reply_id: drive.product_code, extended: false, reply_key: 0,
+        model: drive, ecat: { position: j.position, mode: CIA402_MODE[j.mode] }, gear_ratio: j.gear_ratio,
+        direction: j.direction as 1 | -1, zero_offset: j.zero_offset, q_min: lo, q_max: hi
+      }
+    }
+    if (j.can_id < 0) throw v.error(`${key}.can_id`, `a joint on CAN bus ${j.bus} needs can_id`)
     const idKey = `${j.bus}:${j.can_id}`
     if (ids.has(idKey)) throw v.error(`${key}.can_id`, `CAN id ${j.can_id} is used twice on bus ${j.bus}`)
     ids.add(idKey)
     if (!j.extended && j.can_id > 0x7ff) throw v.error(`${key}.can_id`, `${j.can_id} needs a 29-bit identifier (extended: true)`)
     const model = models.get(j.model)
     if (model === undefined) throw v.error(`${key}.model`, `unknown model '${j.model}' (known: ${[...models.keys()].join(', ')})`)
-    if (j.direction !== 1 && j.direction !== -1) throw v.error(`${key}.direction`, `must be +1 or -1, got ${j.direction}`)
-    const [lo, hi] = j.limits
-    if (!(lo < hi)) throw v.error(`${key}.limits`, `min ${lo} is not below max ${hi}`)
     // the drive must be able to represent the whole joint range (16-bit position field, ±p_max)
     const a = j.direction * j.gear_ratio * lo + j.zero_offset
     const b = j.direction * j.gear_ratio * hi + j.zero_offset
@@ -130,7 +161,7 @@ export function parseMotorMap (text: string, file: string): MotorMap {
     // reply byte 0 carries the drive id: the command id for these protocols (Damiao: its low nibble)
     return {
       index: i, joint: j.joint, bus: j.bus, can_id: j.can_id, reply_id: replyId, extended: j.extended,
-      reply_key: mitReplyKey(model.protocol, j.can_id & 0xff), model, gear_ratio: j.gear_ratio,
+      reply_key: mitReplyKey(model.protocol, j.can_id & 0xff), model, ecat: null, gear_ratio: j.gear_ratio,
       direction: j.direction as 1 | -1, zero_offset: j.zero_offset, q_min: lo, q_max: hi
     }
   })
@@ -169,8 +200,8 @@ export function motorsInJointOrder (mm: MotorMap, jointNames: readonly string[])
 }
 
 /** Bridge bus type code of a map's bus entry. */
-export function busTypeCode (t: 'can' | 'canfd'): number {
-  return t === 'canfd' ? BusType.CANFD : BusType.CAN
+export function busTypeCode (t: 'can' | 'canfd' | 'ethercat'): number {
+  return t === 'ethercat' ? BusType.ETHERCAT : t === 'canfd' ? BusType.CANFD : BusType.CAN
 }
 
 export function safeActionCode (a: 'damping' | 'disable'): number {
@@ -189,5 +220,5 @@ export function jointAngle (m: JointMotor, theta: number): number {
 
 /** Whether a map's drives report temperature (every protocol except the reference firmware's). */
 export function reportsTemperature (m: JointMotor): boolean {
-  return m.model.protocol !== MitProtocol.CHEETAH
+  return m.model.kind === 'mit' && m.model.protocol !== MitProtocol.CHEETAH
 }

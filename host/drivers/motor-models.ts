@@ -31,6 +31,7 @@ export type MitModelEntry = Infer<typeof modelSchema>
 
 /** A model resolved for the drivers. */
 export interface MitDriveModel {
+  kind: 'mit'
   name: string
   vendor: string
   protocol: MitProtocolCode
@@ -46,6 +47,7 @@ export function protocolCode (name: ProtocolName): MitProtocolCode {
 /** Turns a validated entry into a model (symmetric p, v, t ranges; kp, kd from 0). */
 export function resolveModel (name: string, e: MitModelEntry, sources: Record<string, string>): MitDriveModel {
   return {
+    kind: 'mit',
     name,
     vendor: e.vendor,
     protocol: protocolCode(e.protocol),

@@ -21,6 +21,8 @@ export interface HilBenchOptions {
   mount?: ArrayLike<number>
   /** Drive reply turnaround [µs] (bridge-posix default 5). */
   replyLatencyUs?: number
+  /** Fault injection into the emulated drives through the bridge's stdin (BridgeProcess.inject). */
+  stdinControl?: boolean
   /**
    * SCHED_RR priority of the bridge process (default 0: leave it alone). A real bridge is its own
    * microcontroller; the emulated one shares this machine's cores with the controller, and on two cores
@@ -62,7 +64,7 @@ export class HilBench {
       plant.reset()
       shaft = new ShaftServer(plant, o.motorMap.motors, o.mount)
       const port = await shaft.listen()
-      bridge = await startBridgeProcess(o.motorMap.motors, { plantPort: port, plantDtUs: period, replyLatencyUs: o.replyLatencyUs })
+      bridge = await startBridgeProcess(o.motorMap.motors, { plantPort: port, plantDtUs: period, replyLatencyUs: o.replyLatencyUs, stdinControl: o.stdinControl })
       const prio = o.rtPriority ?? 0
       const rtProblems: string[] = []
       if (prio > 0 && bridge.proc.pid !== undefined) {

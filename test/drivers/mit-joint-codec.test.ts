@@ -11,6 +11,7 @@ import { MitClamp, MitProtocol, createMitReply, packMitReply, unpackMitCommand }
 const MOTORS = fileURLToPath(new URL('../../robots/quad12/motors.yaml', import.meta.url))
 const base = loadMotorMap(MOTORS).motors.find((m) => m.joint === 'FL_calf_joint')!
 const knee: JointMotor = { ...base, direction: -1, zero_offset: 0.3 }
+if (knee.model.kind !== 'mit') throw new Error('quad12 knee: an MIT drive expected')
 const r = knee.model.range
 const step = (lo: number, hi: number, bits: number): number => (hi - lo) / (2 ** bits - 1)
 
@@ -92,6 +93,7 @@ test('position unwrapping across the ±12.5 rad wrap of the 16-bit field', () =>
 })
 
 test('vendor fault codes and temperatures: CubeMars AK reply', () => {
+  if (base.model.kind !== 'mit') throw new Error('an MIT drive expected')
   const ak: JointMotor = { ...base, model: { ...base.model, protocol: MitProtocol.CUBEMARS } }
   const c = new MitJointCodec(ak)
   const rep = createMitReply()

@@ -10,18 +10,20 @@ import { HilBench } from '../../host/hil/hil-bench.ts'
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const SCENE = `${ROOT}robots/quad12/scene.xml`
 export const MOTORS = `${ROOT}robots/quad12/motors.yaml`
+/** knees on the bridge's EtherCAT bus (emulated CiA 402 drives), the rest on CAN */
+export const MIXED = `${ROOT}robots/quad12/hil-mixed.yaml`
 
 /** Longer bridge watchdog and host timeouts, for tests about something else than timing. */
 export const RELAXED: Array<[string, string]> = [['watchdog_us: 10000 ', 'watchdog_us: 100000'], ['state_timeout_ms: 20', 'state_timeout_ms: 200'], ['reply_timeout_ticks: 10', 'reply_timeout_ticks: 50']]
 
 /** The quad12 map with text replacements applied (e.g. a longer watchdog). */
-export function quad12Map (edits: Array<[string, string]> = []): MotorMap {
-  let text = readFileSync(MOTORS, 'utf8')
+export function quad12Map (edits: Array<[string, string]> = [], file = MOTORS): MotorMap {
+  let text = readFileSync(file, 'utf8')
   for (const [a, b] of edits) {
-    if (!text.includes(a)) throw new Error(`motors.yaml has no '${a}' to replace`)
+    if (!text.includes(a)) throw new Error(`${file} has no '${a}' to replace`)
     text = text.split(a).join(b)
   }
-  return parseMotorMap(text, MOTORS)
+  return parseMotorMap(text, file)
 }
 
 /**
@@ -47,8 +49,8 @@ export interface Rig {
 }
 
 /** Bench (with proxy) + drivers connected; the loop (run/until) ticks them. */
-export async function startRig (map: MotorMap, proxy = true): Promise<Rig> {
-  const bench = await HilBench.start({ scene: SCENE, motorMap: map, proxy })
+export async function startRig (map: MotorMap, proxy = true, more: { stdinControl?: boolean } = {}): Promise<Rig> {
+  const bench = await HilBench.start({ scene: SCENE, motorMap: map, proxy, ...more })
   const driver = new MitRobotDriver(map, bench.plant.jointNames, bench.hostPath, { warmup_ticks: 100 })
   try {
     await driver.connect()

@@ -97,7 +97,7 @@ function hostConfig (f: any): Config {
 
 function layoutFromJson (l: any): BridgeLayout {
   let first = 0
-  const buses = l.bus.map((b: any) => { const e = { ...b, first_slot: first }; first += b.n_slots; return e })
+  const buses = l.bus.map((b: any) => { const e = { ...b, in_len: b.bus_type === 3 ? 15 : b.slot_len, ecat: b.bus_type === 3, first_slot: first }; first += b.n_slots; return e })
   const slots = Array.from({ length: l.n_slots_total }, (_, i) => i)
   return { buses, n_slots: l.n_slots_total, slot_motor: slots, motor_slot: slots }
 }

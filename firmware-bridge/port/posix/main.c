@@ -10,9 +10,16 @@
  *   --motor SPEC      BUS,CAN_ID,PROTOCOL,REPLY_ID,P_MAX,V_MAX,T_MAX,KP_MAX,KD_MAX (repeatable);
  *                     PROTOCOL: cheetah | cubemars | damiao | robstride. Default: 12 reference-firmware
  *                     drives with AK80-9 ranges, CAN ids 1–4 on buses 0–2, replies on id 0
+ *   --ecat cia402     one emulated EtherCAT CiA 402 drive (repeatable), slave positions in order, on
+ *                     one more bus (id = number of CAN buses; PROTOCOL.md §5). Shafts are numbered in
+ *                     the order of all --motor and --ecat arguments
  *   --plant HOST:PORT external plant integrating the shafts over UDP (SHAFT.md); default: the built-in
  *                     shaft model (J q̈ = τ − b q̇)
  *   --plant-dt-us N   plant step (default 2000)
+ *   --stdin-control   read fault-injection lines on stdin (HIL tests), answered "OK <line>" or
+ *                     "ERR <line>" on stdout: "ecat-fault K CODE" (drive K faults with 0x603F = CODE,
+ *                     decimal or 0x hex), "ecat-unplug K", "ecat-plug K" (slave K leaves / rejoins the
+ *                     segment, coming back in INIT as after a power cycle)
  *   --inertia J, --damping B   built-in shaft model (default 0.01 kg·m², 0.02 N·m·s/rad)
  *   --reply-latency-us N       drive reply turnaround (default 5 µs)
  *
@@ -131,7 +138,7 @@ static bool parse_motor(const char *spec, sim_motor_setup_t *m)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bridge-posix [--pty PATH] [--motor BUS,CAN_ID,PROTOCOL,REPLY_ID,P_MAX,V_MAX,T_MAX,KP_MAX,KD_MAX]...\n"
+    fprintf(stderr, "usage: bridge-posix [--pty PATH] [--motor BUS,CAN_ID,PROTOCOL,REPLY_ID,P_MAX,V_MAX,T_MAX,KP_MAX,KD_MAX]... [--ecat cia402]...\n"
                     "                    [--plant HOST:PORT] [--plant-dt-us N] [--inertia J] [--damping B] [--reply-latency-us N]\n");
 }
 
@@ -172,18 +179,18 @@ static void plant_step(plant_t *pl, sim_t *s)
 {
     shaft_joint_cmd_t j[SHAFT_MAX_JOINTS];
     uint8_t buf[SHAFT_MAX_DATAGRAM];
-    for (uint16_t i = 0u; i < s->n_motors; i++) {
-        const emu_motor_t *m = &s->motor[i];
+    for (uint16_t i = 0u; i < s->n_joints; i++) {
+        emu_law_t law;
+        sim_joint_law(s, i, &law);
         j[i].tau = sim_joint_torque(s, i);
-        bool on = m->enabled && m->fault == 0u;
-        j[i].kp = on ? m->cmd.kp : 0.0f;
-        j[i].kd = on ? m->cmd.kd : 0.0f;
-        j[i].q_des = (float)((double)m->cmd.p + m->zero_offset); /* joint frame */
-        j[i].qd_des = m->cmd.v;
-        j[i].tau_ff = on ? m->cmd.t : 0.0f;
-        j[i].tau_max = m->range.t_max;
+        j[i].kp = law.kp;
+        j[i].kd = law.kd;
+        j[i].q_des = law.q_des;
+        j[i].qd_des = law.qd_des;
+        j[i].tau_ff = law.tau_ff;
+        j[i].tau_max = law.tau_max;
     }
-    size_t n = shaft_pack_step(pl->step++, pl->dt_ns, s->n_motors, j, buf, sizeof buf);
+    size_t n = shaft_pack_step(pl->step++, pl->dt_ns, s->n_joints, j, buf, sizeof buf);
     (void)sendto(pl->fd, buf, n, 0, (const struct sockaddr *)&pl->to, sizeof pl->to);
 }
 
@@ -205,7 +212,7 @@ static void plant_receive(plant_t *pl, sim_t *s)
         if (step + 1u != pl->step) {
             pl->late++;
         }
-        for (uint16_t i = 0u; i < n && i < s->n_motors; i++) {
+        for (uint16_t i = 0u; i < n && i < s->n_joints; i++) {
             sim_set_joint(s, i, j[i].q, j[i].qd);
         }
     }
@@ -214,17 +221,75 @@ static void plant_receive(plant_t *pl, sim_t *s)
 static sim_t sim;
 static sim_setup_t setup;
 
+/* one fault-injection line from stdin (--stdin-control) */
+static void stdin_command(sim_t *s, char *line)
+{
+    char op[24];
+    unsigned k = 0u;
+    char code[24] = "0";
+    int n = sscanf(line, "%23s %u %23s", op, &k, code);
+    bool ok = false;
+    if (n >= 2 && k < s->ecat.n) {
+        if (strcmp(op, "ecat-fault") == 0 && n == 3) {
+            unsigned long c = strtoul(code, NULL, 0);
+            if (c > 0u && c <= 0xFFFFu) {
+                emu_cia402_inject_fault(&s->ecat.slave[k].drive, (uint16_t)c);
+                ok = true;
+            }
+        } else if (strcmp(op, "ecat-unplug") == 0) {
+            emu_ecat_set_present(&s->ecat, (uint8_t)k, false);
+            ok = true;
+        } else if (strcmp(op, "ecat-plug") == 0) {
+            emu_ecat_set_present(&s->ecat, (uint8_t)k, true);
+            ok = true;
+        }
+    }
+    printf("%s %s\n", ok ? "OK" : "ERR", line);
+    fflush(stdout);
+}
+
+/* reads whatever stdin has; runs complete lines */
+static void stdin_poll(sim_t *s, char *buf, size_t cap, size_t *len)
+{
+    for (;;) {
+        ssize_t r = read(STDIN_FILENO, buf + *len, cap - 1u - *len);
+        if (r <= 0) {
+            return;
+        }
+        *len += (size_t)r;
+        buf[*len] = '\0';
+        char *nl;
+        while ((nl = strchr(buf, '\n')) != NULL) {
+            *nl = '\0';
+            stdin_command(s, buf);
+            size_t rest = *len - (size_t)(nl + 1 - buf);
+            memmove(buf, nl + 1, rest);
+            *len = rest;
+            buf[*len] = '\0';
+        }
+        if (*len == cap - 1u) {
+            *len = 0u; /* an overlong line: dropped */
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *pty_path = NULL;
     const char *plant_addr = NULL;
     uint32_t plant_dt_us = 2000u;
     uint8_t n_custom = 0u;
+    uint16_t n_joints = 0u; /* shafts in --motor / --ecat order */
     long latency_us = -1;
+    bool stdin_control = false;
     sim_default_setup(&setup);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--stdin-control") == 0) {
+            stdin_control = true;
+            continue;
+        }
         if (v == NULL) {
             usage();
             return 2;
@@ -232,12 +297,21 @@ int main(int argc, char **argv)
         if (strcmp(a, "--pty") == 0) {
             pty_path = v;
         } else if (strcmp(a, "--motor") == 0) {
-            if (n_custom >= SIM_MAX_MOTORS || !parse_motor(v, &setup.motor[n_custom])) {
+            if (n_joints >= SIM_MAX_MOTORS || !parse_motor(v, &setup.motor[n_custom])) {
                 fprintf(stderr, "bridge-posix: bad --motor %s\n", v);
                 usage();
                 return 2;
             }
+            setup.motor[n_custom].joint = n_joints++;
             n_custom++;
+        } else if (strcmp(a, "--ecat") == 0) {
+            if (n_joints >= SIM_MAX_MOTORS || setup.n_ecat >= EMU_ECAT_MAX_SLAVES || strcmp(v, "cia402") != 0) {
+                fprintf(stderr, "bridge-posix: bad --ecat %s (the emulated drive is 'cia402'; at most %u)\n", v,
+                        EMU_ECAT_MAX_SLAVES);
+                usage();
+                return 2;
+            }
+            setup.ecat_joint[setup.n_ecat++] = n_joints++;
         } else if (strcmp(a, "--plant") == 0) {
             plant_addr = v;
         } else if (strcmp(a, "--plant-dt-us") == 0) {
@@ -254,7 +328,7 @@ int main(int argc, char **argv)
         }
         i++;
     }
-    if (n_custom > 0u) {
+    if (n_custom > 0u || setup.n_ecat > 0u) {
         setup.n_motors = n_custom;
         setup.n_buses = 0u;
         for (uint8_t i = 0u; i < n_custom; i++) {
@@ -304,6 +378,11 @@ int main(int argc, char **argv)
     const pid_t parent = getppid();
     uint64_t next_parent_check = now;
     static uint8_t rx[4096];
+    static char cmd_line[256];
+    size_t cmd_len = 0u;
+    if (stdin_control) {
+        (void)fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+    }
     static uint8_t out[8192];
     size_t out_len = 0u;
     size_t out_off = 0u;
@@ -333,6 +412,9 @@ int main(int argc, char **argv)
                     plant.next_ns = now + plant.dt_ns; /* fell behind: skip, do not burst */
                 }
             }
+        }
+        if (stdin_control) {
+            stdin_poll(&sim, cmd_line, sizeof cmd_line, &cmd_len);
         }
         sim_advance(&sim, now);
         for (;;) {
@@ -365,7 +447,7 @@ int main(int argc, char **argv)
         if (wait > 10000000u) {
             wait = 10000000u;
         }
-        struct pollfd pfd[2];
+        struct pollfd pfd[3];
         nfds_t nfd = 1u;
         pfd[0].fd = fd;
         pfd[0].events = (short)(POLLIN | (out_off < out_len ? POLLOUT : 0));
@@ -375,6 +457,12 @@ int main(int argc, char **argv)
             pfd[1].events = POLLIN;
             pfd[1].revents = 0;
             nfd = 2u;
+        }
+        if (stdin_control) {
+            pfd[nfd].fd = STDIN_FILENO;
+            pfd[nfd].events = POLLIN;
+            pfd[nfd].revents = 0;
+            nfd++;
         }
         struct timespec ts = { (time_t)(wait / 1000000000u), (long)(wait % 1000000000u) };
         if (ppoll(pfd, nfd, &ts, NULL) < 0 && errno != EINTR) {

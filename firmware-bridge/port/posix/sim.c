@@ -67,6 +67,25 @@ static void p_recover(void *ctx, uint8_t hw)
     }
 }
 
+/* the frame travels the segment; it comes back after the wire time (emu_ecat_delay_ns) */
+static bool p_eth_send(void *ctx, uint8_t hw, const uint8_t *frame, size_t len)
+{
+    sim_t *s = ctx;
+    if (hw != s->ecat_hw || s->ecat.n == 0u || len > ECAT_MAX_FRAME || s->eth_n >= SIM_ETH_QUEUE) {
+        s->eth_dropped++;
+        return false;
+    }
+    uint64_t due = s->now_ns + emu_ecat_delay_ns(&s->ecat, len);
+    if (s->eth_n > 0u && s->eth[s->eth_n - 1u].due_ns > due) {
+        due = s->eth[s->eth_n - 1u].due_ns; /* one cable: frames come back in order */
+    }
+    memcpy(s->eth[s->eth_n].buf, frame, len);
+    s->eth[s->eth_n].len = len;
+    s->eth[s->eth_n].due_ns = due;
+    s->eth_n++;
+    return true;
+}
+
 /* ---- emulation callbacks ---- */
 
 static void on_rx(void *ctx, uint8_t bus, const can_frame_t *f, uint64_t t_ns)
@@ -84,7 +103,7 @@ static void on_tx_done(void *ctx, uint8_t bus, const can_frame_t *f, uint64_t t_
 static void joint_state(void *ctx, uint16_t joint, double *q, double *qd)
 {
     const sim_t *s = ctx;
-    if (joint < s->n_motors) {
+    if (joint < s->n_joints) {
         *q = s->q[joint];
         *qd = s->qd[joint];
     }
@@ -106,6 +125,7 @@ void sim_default_setup(sim_setup_t *setup)
         setup->motor[i].range = ak80_9;
         /* reply packed and queued in the CAN RX interrupt of the reference firmware: a few µs */
         setup->motor[i].reply_latency_ns = 5000u;
+        setup->motor[i].joint = i;
     }
     setup->inertia = 0.01f;
     setup->damping = 0.02f;
@@ -122,13 +142,21 @@ void sim_init(sim_t *s, const sim_setup_t *setup, uint64_t now_ns)
     s->inertia = setup->inertia > 0.0f ? setup->inertia : 0.01f;
     s->damping = setup->damping >= 0.0f ? setup->damping : 0.0f;
     s->external_plant = setup->external_plant;
+    uint8_t n_ecat = setup->n_ecat > EMU_ECAT_MAX_SLAVES ? (uint8_t)EMU_ECAT_MAX_SLAVES : setup->n_ecat;
+    s->n_joints = (uint8_t)(s->n_motors + n_ecat > SIM_MAX_MOTORS ? SIM_MAX_MOTORS : s->n_motors + n_ecat);
+    for (uint8_t j = 0u; j < SIM_MAX_MOTORS; j++) {
+        s->motor_of_joint[j] = -1;
+        s->slave_of_joint[j] = -1;
+    }
     for (uint8_t b = 0u; b < s->n_buses; b++) {
         emu_bus_init(&s->bus[b], b, on_rx, on_tx_done, joint_state, s);
     }
     for (uint8_t i = 0u; i < s->n_motors; i++) {
         const sim_motor_setup_t *m = &setup->motor[i];
+        uint16_t joint = m->joint < s->n_joints ? m->joint : i;
         emu_motor_init(&s->motor[i], m->bus, m->can_id, m->reply_id, m->key, m->proto, &m->range,
-                       m->reply_latency_ns, i);
+                       m->reply_latency_ns, joint);
+        s->motor_of_joint[joint] = (int8_t)i;
         if (m->bus < s->n_buses) {
             (void)emu_bus_attach(&s->bus[m->bus], &s->motor[i]);
         }
@@ -140,9 +168,17 @@ void sim_init(sim_t *s, const sim_setup_t *setup, uint64_t now_ns)
     s->port.can_abort = p_abort;
     s->port.can_status = p_status;
     s->port.can_recover = p_recover;
+    s->port.eth_send = p_eth_send;
+    uint16_t ecat_joint[EMU_ECAT_MAX_SLAVES];
+    for (uint8_t k = 0u; k < n_ecat; k++) {
+        ecat_joint[k] = setup->ecat_joint[k] < s->n_joints ? setup->ecat_joint[k] : (uint16_t)(s->n_motors + k);
+        s->slave_of_joint[ecat_joint[k]] = (int8_t)k;
+    }
+    emu_ecat_init(&s->ecat, n_ecat, ecat_joint);
+    s->ecat_hw = s->n_buses;
     memset(&s->info, 0, sizeof s->info);
     s->info.proto_version = CB_PROTO_VERSION;
-    s->info.n_buses = s->n_buses;
+    s->info.n_buses = (uint8_t)(s->n_buses + (n_ecat > 0u ? 1u : 0u));
     s->info.max_motors = CB_MAX_MOTORS;
     s->info.max_slot_len = CB_MAX_SLOT_LEN;
     s->info.link_baud = setup->link_baud;
@@ -154,6 +190,12 @@ void sim_init(sim_t *s, const sim_setup_t *setup, uint64_t now_ns)
         s->info.bus[b].caps = BUS_CAP_FD | BUS_CAP_BRS | BUS_CAP_EMULATED;
         s->info.bus[b].max_nominal_bps = 1000000u;
         s->info.bus[b].max_data_bps = 5000000u;
+    }
+    if (n_ecat > 0u) {
+        s->info.bus[s->ecat_hw].bus_id = s->ecat_hw;
+        s->info.bus[s->ecat_hw].bus_type = BUS_TYPE_ETHERCAT;
+        s->info.bus[s->ecat_hw].caps = BUS_CAP_ETHERCAT | BUS_CAP_EMULATED;
+        s->info.bus[s->ecat_hw].max_nominal_bps = CFG_ECAT_BPS;
     }
     bridge_init(&s->bridge, &s->port, s, &s->info, us_of(now_ns));
 }
@@ -180,17 +222,46 @@ size_t sim_tx_pending(const sim_t *s)
     return s->tx_len;
 }
 
+void sim_joint_law(sim_t *s, uint16_t joint, emu_law_t *law)
+{
+    memset(law, 0, sizeof *law);
+    if (joint >= s->n_joints) {
+        return;
+    }
+    if (s->slave_of_joint[joint] >= 0) {
+        emu_ecat_law(&s->ecat, (uint8_t)s->slave_of_joint[joint], s->q[joint], s->qd[joint], law);
+        return;
+    }
+    if (s->motor_of_joint[joint] < 0) {
+        return;
+    }
+    const emu_motor_t *m = &s->motor[s->motor_of_joint[joint]];
+    bool on = m->enabled && m->fault == 0u;
+    law->kp = on ? m->cmd.kp : 0.0f;
+    law->kd = on ? m->cmd.kd : 0.0f;
+    law->q_des = (float)((double)m->cmd.p + m->zero_offset); /* joint frame */
+    law->qd_des = m->cmd.v;
+    law->tau_ff = on ? m->cmd.t : 0.0f;
+    law->tau_max = m->range.t_max;
+}
+
 float sim_joint_torque(sim_t *s, uint16_t joint)
 {
-    if (joint >= s->n_motors) {
+    if (joint >= s->n_joints) {
         return 0.0f;
     }
-    return emu_motor_torque(&s->motor[joint], s->q[joint], s->qd[joint]);
+    if (s->motor_of_joint[joint] >= 0) {
+        return emu_motor_torque(&s->motor[s->motor_of_joint[joint]], s->q[joint], s->qd[joint]);
+    }
+    emu_law_t l;
+    sim_joint_law(s, joint, &l);
+    float tau = l.kp * (float)((double)l.q_des - s->q[joint]) + l.kd * (float)((double)l.qd_des - s->qd[joint]) + l.tau_ff;
+    return tau > l.tau_max ? l.tau_max : (tau < -l.tau_max ? -l.tau_max : tau);
 }
 
 void sim_set_joint(sim_t *s, uint16_t joint, double q, double qd)
 {
-    if (joint < s->n_motors) {
+    if (joint < s->n_joints) {
         s->q[joint] = q;
         s->qd[joint] = qd;
     }
@@ -201,9 +272,11 @@ static void physics_to(sim_t *s, uint64_t t)
 {
     while (s->phys_t_ns + SIM_SUBSTEP_NS <= t) {
         const double dt = (double)SIM_SUBSTEP_NS * 1e-9;
-        for (uint8_t j = 0u; j < s->n_motors; j++) {
-            float tau = emu_motor_torque(&s->motor[j], s->q[j], s->qd[j]);
-            emu_motor_heat(&s->motor[j], (float)dt);
+        for (uint8_t j = 0u; j < s->n_joints; j++) {
+            float tau = sim_joint_torque(s, j);
+            if (s->motor_of_joint[j] >= 0) {
+                emu_motor_heat(&s->motor[s->motor_of_joint[j]], (float)dt);
+            }
             if (!s->external_plant) {
                 /* semi-implicit Euler: J q̈ = τ − b q̇ */
                 s->qd[j] += dt * ((double)tau - (double)s->damping * s->qd[j]) / (double)s->inertia;
@@ -227,6 +300,9 @@ uint64_t sim_next_event_ns(const sim_t *s)
     for (uint8_t b = 0u; b < s->n_buses; b++) {
         t = min_u64(t, emu_bus_next_event_ns(&s->bus[b]));
     }
+    if (s->eth_n > 0u) {
+        t = min_u64(t, s->eth[0].due_ns);
+    }
     uint32_t now_us = us_of(s->now_ns);
     t = min_u64(t, s->now_ns + (uint64_t)bridge_next_deadline_us(&s->bridge, now_us) * 1000u);
     return t;
@@ -238,6 +314,16 @@ static void step_to(sim_t *s, uint64_t t)
     physics_to(s, t);
     for (uint8_t b = 0u; b < s->n_buses; b++) {
         emu_bus_advance(&s->bus[b], t);
+    }
+    if (s->ecat.n > 0u) {
+        emu_ecat_advance(&s->ecat, t);
+        while (s->eth_n > 0u && s->eth[0].due_ns <= t) {
+            /* the frame passes the slaves and returns; the master sees it at its due time */
+            (void)emu_ecat_process(&s->ecat, s->eth[0].buf, s->eth[0].len, s->eth[0].due_ns);
+            bridge_eth_rx(&s->bridge, s->ecat_hw, s->eth[0].buf, s->eth[0].len, us_of(t));
+            s->eth_n--;
+            memmove(&s->eth[0], &s->eth[1], s->eth_n * sizeof s->eth[0]);
+        }
     }
     bridge_poll(&s->bridge, us_of(t));
 }

@@ -50,7 +50,7 @@ static void p_recover(void *ctx, uint8_t hw)
     fdcan_recover(hw);
 }
 
-static const bridge_port_t port = { p_tx_free, p_write, p_configure, p_send, p_abort, p_status, p_recover };
+static const bridge_port_t port = { p_tx_free, p_write, p_configure, p_send, p_abort, p_status, p_recover, NULL };
 
 static bridge_t bridge;
 static msg_info_t info;

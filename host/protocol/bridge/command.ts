@@ -3,7 +3,7 @@
 // (createCommand) and refilled every tick; packCommand allocates nothing.
 import { CommandSlotFlag, FRAME_HEADER_LEN, FRAME_OVERHEAD, MsgType } from './constants.ts'
 import { createFrameHeader, finishFrame, openFrame, type FrameHeader } from './frame.ts'
-import { commandBodyLen, type BridgeLayout } from './layout.ts'
+import { commandBodyLen, commandImageLen, type BridgeLayout } from './layout.ts'
 import { getU16, getU32, putU16, putU32 } from './le.ts'
 
 export interface CommandSlot {
@@ -48,11 +48,11 @@ export function packCommand (msg: Command, out: Uint8Array, off: number): number
   for (const b of l.buses) {
     out[p] = b.bus_id
     out[p + 1] = b.bus_type
-    putU16(out, p + 2, b.n_slots * (1 + b.slot_len))
+    putU16(out, p + 2, commandImageLen(b))
     p += 4
     for (let k = 0; k < b.n_slots; k++, s++) {
       const slot = msg.slot[s]
-      out[p++] = slot.flags
+      if (!b.ecat) out[p++] = slot.flags
       for (let i = 0; i < b.slot_len; i++) out[p++] = i < slot.data.length ? slot.data[i] : 0
     }
   }
@@ -70,8 +70,8 @@ export function unpackCommand (buf: Uint8Array, off: number, into: Command, len?
   const flags = getU16(buf, p + 4)
   p += 8
   for (const b of l.buses) {
-    if (buf[p] !== b.bus_id || buf[p + 1] !== b.bus_type || getU16(buf, p + 2) !== b.n_slots * (1 + b.slot_len)) return false
-    p += 4 + b.n_slots * (1 + b.slot_len)
+    if (buf[p] !== b.bus_id || buf[p + 1] !== b.bus_type || getU16(buf, p + 2) !== commandImageLen(b)) return false
+    p += 4 + commandImageLen(b)
   }
   into.tick = tick
   into.flags = flags
@@ -81,7 +81,7 @@ export function unpackCommand (buf: Uint8Array, off: number, into: Command, len?
     p += 4
     for (let k = 0; k < b.n_slots; k++, s++) {
       const slot = into.slot[s]
-      slot.flags = buf[p++]
+      slot.flags = b.ecat ? CommandSlotFlag.SEND : buf[p++]
       for (let i = 0; i < b.slot_len; i++) slot.data[i] = buf[p++]
     }
   }

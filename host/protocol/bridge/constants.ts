@@ -14,6 +14,18 @@ export const FRAME_MAX_WIRE = FRAME_MAX_RAW + Math.floor(FRAME_MAX_RAW / 254) + 
 export const MAX_BUSES = 4
 export const MAX_MOTORS = 32
 export const MAX_SLOT_LEN = 8
+/** EtherCAT (PROTOCOL.md §5): the fixed RxPDO / TxPDO lengths, the STATE section header, the slave cap */
+export const ECAT_OUT_LEN = 13
+export const ECAT_IN_LEN = 15
+export const ECAT_STATE_HDR = 8
+export const ECAT_MAX_SLAVES = 16
+export const ECAT_BPS = 100_000_000
+/** EtherCAT bus flag: distributed clocks, SYNC0 every tick */
+export const ECAT_BUS_DC = 0x01
+/** EtherCAT STATE section flags */
+export const EcatSectionFlag = { FRESH: 0x01, WKC_ERROR: 0x02, SAFE: 0x04 } as const
+/** EtherCAT STATE section `master` */
+export const EcatMaster = { IDLE: 0, STARTUP: 1, OP: 2, DEGRADED: 3, FAILED: 4 } as const
 export const FIRMWARE_LEN = 16
 
 export const MsgType = {
@@ -79,7 +91,17 @@ export const FaultCode = {
   SEQ_GAP: 10,
   TX_OVERRUN: 11,
   CONFIG_REJECTED: 12,
-  COMMAND_REJECTED: 13
+  COMMAND_REJECTED: 13,
+  ECAT_STATE: 14,
+  ECAT_AL_ERROR: 15,
+  ECAT_WKC: 16,
+  ECAT_SLAVE_LOST: 17,
+  ECAT_SLAVE_BACK: 18,
+  ECAT_SDO_ABORT: 19,
+  ECAT_IDENTITY: 20,
+  ECAT_COUNT: 21,
+  ECAT_TIMEOUT: 22,
+  ECAT_FRAME_LOST: 23
 } as const
 
 /** DIAG link counters, in wire order */

@@ -43,6 +43,9 @@ export interface Diag {
   link: number[]
   bus: DiagBus[]
   motor: DiagMotor[]
+  /** EtherCAT buses (PROTOCOL.md §5): distributed-clock cycle jitter over the window */
+  n_ecat: number
+  ecat: Array<{ bus_id: number, dc_jitter_ns: number }>
 }
 
 /** A zero-filled Diag object, allocated once, for the pack / unpack functions. */
@@ -51,12 +54,12 @@ export function createDiag (): Diag {
   const motor: DiagMotor[] = []
   for (let i = 0; i < MAX_BUSES; i++) bus.push({ bus_id: 0, state: 0, tec: 0, rec: 0, load_permille: 0, budget_permille: 0, tx_frames: 0, rx_frames: 0, error_events: 0, bus_off_count: 0, tx_overruns: 0 })
   for (let i = 0; i < MAX_MOTORS; i++) motor.push({ motor_index: 0, fault: 0, temp_dC: 0, missed: 0, flags: 0 })
-  return { header: createFrameHeader(), window_us: 0, n_buses: 0, n_motors: 0, link: new Array<number>(LINK_COUNTERS).fill(0), bus, motor }
+  return { header: createFrameHeader(), window_us: 0, n_buses: 0, n_motors: 0, link: new Array<number>(LINK_COUNTERS).fill(0), bus, motor, n_ecat: 0, ecat: [{ bus_id: 0, dc_jitter_ns: 0 }] }
 }
 
 /** Body length in bytes for the given counts. */
-export function diagBodyLen (nb: number, nm: number): number {
-  return 40 + 28 * nb + 8 * nm
+export function diagBodyLen (nb: number, nm: number, n_ecat = 0): number {
+  return 40 + 28 * nb + 8 * nm + 8 * n_ecat
 }
 
 /** Writes the raw Diag frame (header ‖ body ‖ CRC) at out[off]; returns its length, 0 if invalid or no room. */
@@ -64,7 +67,8 @@ export function packDiag (msg: Diag, out: Uint8Array, off: number): number {
   const nb = msg.n_buses
   const nm = msg.n_motors
   if (nb < 0 || nb > MAX_BUSES || nm < 0 || nm > MAX_MOTORS || msg.bus.length < nb || msg.motor.length < nm) return 0
-  const bodyLen = diagBodyLen(nb, nm)
+  const ne = Math.min(msg.n_ecat, msg.ecat.length)
+  const bodyLen = diagBodyLen(nb, nm, ne)
   if (off < 0 || FRAME_OVERHEAD + bodyLen > FRAME_MAX_RAW || off + FRAME_OVERHEAD + bodyLen > out.length) return 0
   const b = off + FRAME_HEADER_LEN
   putU32(out, b, msg.window_us)
@@ -97,6 +101,13 @@ export function packDiag (msg: Diag, out: Uint8Array, off: number): number {
     out[e + 6] = m.flags
     out[e + 7] = 0
   }
+  for (let i = 0; i < ne; i++) {
+    const e = b + 40 + 28 * nb + 8 * nm + 8 * i
+    out[e] = msg.ecat[i].bus_id
+    out[e + 1] = 0
+    putU16(out, e + 2, 0)
+    putU32(out, e + 4, msg.ecat[i].dc_jitter_ns)
+  }
   return finishFrame(out, off, MsgType.DIAG, msg.header, bodyLen)
 }
 
@@ -107,7 +118,14 @@ export function unpackDiag (buf: Uint8Array, off: number, into: Diag, len?: numb
   const b = off + FRAME_HEADER_LEN
   const nb = buf[b + 4]
   const nm = buf[b + 5]
-  if (nb > MAX_BUSES || nm > MAX_MOTORS || bodyLen !== diagBodyLen(nb, nm) || into.bus.length < nb || into.motor.length < nm) return false
+  const extra = bodyLen - diagBodyLen(nb, nm)
+  if (nb > MAX_BUSES || nm > MAX_MOTORS || extra < 0 || extra % 8 !== 0 || extra / 8 > into.ecat.length || into.bus.length < nb || into.motor.length < nm) return false
+  into.n_ecat = extra / 8
+  for (let i = 0; i < into.n_ecat; i++) {
+    const e = b + 40 + 28 * nb + 8 * nm + 8 * i
+    into.ecat[i].bus_id = buf[e]
+    into.ecat[i].dc_jitter_ns = getU32(buf, e + 4)
+  }
   into.window_us = getU32(buf, b)
   into.n_buses = nb
   into.n_motors = nm

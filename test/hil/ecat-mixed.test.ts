@@ -1,0 +1,109 @@
+// HIL with mixed buses (robots/quad12/hil-mixed.yaml): ab/ad and hip drives on two CAN buses, the four
+// knees on the bridge's EtherCAT bus as emulated CiA 402 drives (firmware-bridge/port/posix/emu_ecat.c,
+// emu_cia402.c) whose shafts are the MuJoCo knees. The bridge is the EtherCAT master
+// (firmware-bridge/src/ecat_master.c); the host walks each knee through the CiA 402 state machine and
+// closes its PD in CST at 500 Hz.
+//   - the segment reaches OP (every slave reports SAFE-OP then OP), the knees enable and hold the robot,
+//     the working counter is 3 per slave, the DC cycle jitter is reported in DIAG
+//   - a knee drive faulting (0x603F 0x4310, over-temperature) → host safe mode naming the joint and the
+//     code; clear + enable resets the fault on a rising edge of bit 7 and runs again
+//   - a knee slave unplugged → the bridge reports it lost, the host goes safe; plugged back, the master
+//     configures it again while the others cycle, and the robot runs again once enabled
+//   - the whole controller trots on this chain
+// Timeouts relaxed as in hil-run.test.ts (a loaded CI machine's stalls are not the subject here).
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { EcatMaster } from '../../host/protocol/bridge/index.ts'
+import { Cia402State } from '../../host/protocol/cia402/index.ts'
+import { runController } from '../../host/runtime/run-controller.ts'
+import { MIXED, RELAXED, SCENE, enableAndSettle, quad12Map, run, startRig, tryRealtime } from './helpers.ts'
+
+tryRealtime()
+
+const KNEES = ['FL_calf_joint', 'FR_calf_joint', 'RL_calf_joint', 'RR_calf_joint']
+
+test('mixed CAN / EtherCAT: OP, CiA 402 enable, the knees hold; a drive fault and a slave dropping out end in safe mode and recover', async () => {
+  const rig = await startRig(quad12Map(RELAXED, MIXED), false, { stdinControl: true })
+  const d = rig.driver
+  const s = d.session
+  try {
+    await enableAndSettle(rig, 500)
+    const e = d.ecat!
+    assert.ok(e !== null, 'STATE carries the EtherCAT section')
+    assert.is(e.master, EcatMaster.OP)
+    assert.is(e.al_state, 8, 'every slave in OP')
+    assert.is(e.n_op, 4)
+    assert.is(e.wkc_expected, 12)
+    assert.is(e.wkc, 12, 'LRW working counter: read + write on 4 slaves')
+    const knee = KNEES.map((n) => d.motors.findIndex((m) => m.joint === n))
+    const reached = s.faultLog.filter((f) => f.code === 'ECAT_STATE')
+    for (const j of knee) {
+      const mi = d.motors[j].index
+      for (const st of [2, 4, 8]) assert.ok(reached.some((f) => f.motor === mi && f.detail === st), `${d.motors[j].joint} reported AL state ${st}`)
+      assert.is(d.ecodecs[j]!.state, Cia402State.OPERATION_ENABLED, `${d.motors[j].joint} operation enabled`)
+      assert.ok(Math.abs(d.q[j] - rig.cmd.q_des[j]) < 0.15, `${d.motors[j].joint} holds ${d.q[j].toFixed(3)} rad (target ${rig.cmd.q_des[j]})`)
+    }
+    await run(rig, 250) // a DIAG (every 100 ms) with the segment cycling
+    assert.is(s.diag.n_ecat, 1, 'DIAG has the EtherCAT entry')
+    const jitter = s.diag.ecat[0].dc_jitter_ns
+    assert.ok(Number.isFinite(jitter) && jitter >= 0, `DC jitter ${jitter} ns`)
+
+    // --- a knee drive faults: over-temperature, CiA 402 error code 0x4310
+    await rig.bench.bridge.inject('ecat-fault 1 0x4310')
+    assert.ok(await run(rig, 1000, () => d.phase === 'safe'), `phase ${d.phase}`)
+    assert.match(d.safeReason ?? '', /FR_calf_joint/)
+    assert.match(d.safeReason ?? '', /0x4310/)
+    // clear + enable: the warmup's fault reset (rising edge of bit 7), then the enable walk
+    await enableAndSettle(rig, 200)
+    assert.is(d.phase, 'running', 'runs again after the fault reset')
+    assert.is(d.ecodecs[knee[1]]!.state, Cia402State.OPERATION_ENABLED)
+
+    // --- a knee slave drops off the segment and comes back
+    const back0 = s.counters.fault_codes.ECAT_SLAVE_BACK ?? 0
+    await rig.bench.bridge.inject('ecat-unplug 2')
+    assert.ok(await run(rig, 1000, () => d.phase === 'safe'), `phase ${d.phase} after unplugging`)
+    assert.match(d.safeReason ?? '', /ECAT_SLAVE_LOST|EtherCAT/)
+    assert.ok((s.counters.fault_codes.ECAT_SLAVE_LOST ?? 0) >= 1, 'the bridge reported the slave lost')
+    await run(rig, 100)
+    assert.ok(d.ecat!.wkc < 12 && d.ecat!.master === EcatMaster.DEGRADED, `WKC ${d.ecat!.wkc}, master ${d.ecat!.master}`)
+    await rig.bench.bridge.inject('ecat-plug 2')
+    assert.ok(await run(rig, 5000, () => (s.counters.fault_codes.ECAT_SLAVE_BACK ?? 0) > back0 && d.ecat!.master === EcatMaster.OP),
+      `master ${d.ecat!.master}, ${d.ecat!.n_op} in OP after plugging back`)
+    await enableAndSettle(rig, 300)
+    assert.is(d.phase, 'running', 'runs again once enabled')
+    assert.is(d.ecat!.wkc, 12)
+    console.log(`  mixed: OP, WKC ${d.ecat!.wkc}/12, DC jitter ${jitter} ns; fault → ${s.faultLog.length} bridge records; safe reasons: ${d.safeHistory.join(' | ')}`)
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('quad12 trots in HIL with its knees on EtherCAT and the rest on CAN', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-hil-'))
+  try {
+    let text = readFileSync(MIXED, 'utf8')
+    for (const [a, b] of RELAXED) text = text.split(a).join(b)
+    const motors = join(dir, 'hil-mixed.yaml')
+    writeFileSync(motors, text)
+    let at: { t: number, sensor: number, p: number } | null = null
+    const xs: Array<[number, number]> = []
+    const s = await runController({
+      robot: SCENE, plant: 'hil', motors, duration_s: 10, locomotion: true, twist: { vx: 0.4 },
+      onReady: (i) => { const L = i.worker.shared.layouts; at = { t: L.telemetry.at.t, sensor: L.telemetry.at.sensor, p: L.sensor.at.gt_p_base_world } },
+      onTelemetry: (r) => { if (at !== null) xs.push([r[at.t], r[at.sensor + at.p]]) }
+    })
+    const late = xs.filter(([t]) => t > 6)
+    const v = late.length > 1 ? (late[late.length - 1][1] - late[0][1]) / (late[late.length - 1][0] - late[0][0]) : NaN
+    console.log(`  mixed trot: final mode ${s.final_mode}, height ${s.base_height_final} m, forward ${v.toFixed(3)} m/s over the last ${(late.length / 500).toFixed(1)} s (commanded 0.4)`)
+    assert.is(s.fell, false, 'did not fall')
+    assert.is(s.final_mode, 'locomotion')
+    assert.ok(v > 0.2, `walked forward at ${v} m/s`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test.run()
