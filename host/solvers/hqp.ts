@@ -57,7 +57,7 @@ export class Hqp {
   me: number[] = []
   mc: number[] = []
   private buffer: ArrayBuffer | null = null
-  private views = new Map<number, Float64Array | Int32Array>()
+  private views: Array<Float64Array | Int32Array | undefined> = new Array(F.infeasible + 1).fill(undefined)
 
   constructor (w: SolversWasm, sizes: HqpSizes) {
     this.wasm = w.exports
@@ -80,12 +80,12 @@ export class Hqp {
   private view<T extends Float64Array | Int32Array> (f: number, ctor: { new (b: ArrayBuffer, o: number, l: number): T }): T {
     if (this.buffer !== this.wasm.memory.buffer) {
       this.buffer = this.wasm.memory.buffer
-      this.views.clear()
+      this.views.fill(undefined)
     }
-    let v = this.views.get(f)
+    let v = this.views[f]
     if (v === undefined) {
       v = new ctor(this.wasm.memory.buffer, this.wasm.hqpField(this.handle, f), this.len(f))
-      this.views.set(f, v)
+      this.views[f] = v
     }
     return v as T
   }
@@ -99,20 +99,25 @@ export class Hqp {
 
   resetWarm (): void { this.wasm.hqpResetWarm(this.handle) }
 
-  /** Writes a problem (sizes must fit the instance). */
+  /** Writes a problem (sizes must fit the instance). Allocates nothing once the instance has seen as many levels. */
   load (p: HqpProblem): void {
     const n = p.n
+    const nl = p.levels.length
     const { nMax, levelsMax, meMax, mcMax } = this.sizes
-    const rows = p.levels.map(levelRows)
-    const me = rows.reduce((a, r) => a + r.me, 0)
-    const mc = rows.reduce((a, r) => a + r.mc, 0)
-    if (n > nMax || p.levels.length > levelsMax || me > meMax || mc > mcMax) {
-      throw new Error(`HQP of size n=${n}, ${p.levels.length} levels, Σme=${me}, Σmc=${mc} exceeds the instance (${nMax}, ${levelsMax}, ${meMax}, ${mcMax})`)
+    let me = 0
+    let mc = 0
+    for (let k = 0; k < nl; k++) {
+      const lv = p.levels[k]
+      me += lv.b?.length ?? 0
+      mc += lv.l?.length ?? lv.u?.length ?? 0
     }
-    this.wasm.hqpSetDims(this.handle, n, p.levels.length)
+    if (n > nMax || nl > levelsMax || me > meMax || mc > mcMax) {
+      throw new Error(`HQP of size n=${n}, ${nl} levels, Σme=${me}, Σmc=${mc} exceeds the instance (${nMax}, ${levelsMax}, ${meMax}, ${mcMax})`)
+    }
+    this.wasm.hqpSetDims(this.handle, n, nl)
     this.n = n
-    this.me = rows.map((r) => r.me)
-    this.mc = rows.map((r) => r.mc)
+    this.me.length = nl
+    this.mc.length = nl
     const A = this.f64(F.A)
     const b = this.f64(F.b)
     const C = this.f64(F.C)
@@ -120,28 +125,36 @@ export class Hqp {
     const u = this.f64(F.u)
     let a0 = 0
     let c0 = 0
-    p.levels.forEach((lv, k) => {
-      const r = rows[k]
-      this.wasm.hqpSetLevel(this.handle, k, r.me, r.mc)
-      if (r.me > 0) {
+    for (let k = 0; k < nl; k++) {
+      const lv = p.levels[k]
+      const rme = lv.b?.length ?? 0
+      const rmc = lv.l?.length ?? lv.u?.length ?? 0
+      this.me[k] = rme
+      this.mc[k] = rmc
+      this.wasm.hqpSetLevel(this.handle, k, rme, rmc)
+      if (rme > 0) {
         A.set(lv.A as ArrayLike<number>, a0 * n)
         b.set(lv.b as ArrayLike<number>, a0)
       }
-      if (r.mc > 0) {
+      if (rmc > 0) {
         C.set(lv.C as ArrayLike<number>, c0 * n)
-        for (let i = 0; i < r.mc; i++) {
-          l[c0 + i] = lv.l === undefined ? -Infinity : lv.l[i]
-          u[c0 + i] = lv.u === undefined ? Infinity : lv.u[i]
+        const lo = lv.l
+        const hi = lv.u
+        for (let i = 0; i < rmc; i++) {
+          l[c0 + i] = lo === undefined ? -Infinity : lo[i]
+          u[c0 + i] = hi === undefined ? Infinity : hi[i]
         }
       }
-      a0 += r.me
-      c0 += r.mc
-    })
+      a0 += rme
+      c0 += rmc
+    }
     const lb = this.f64(F.lb)
     const ub = this.f64(F.ub)
+    const plb = p.lb
+    const pub = p.ub
     for (let j = 0; j < n; j++) {
-      lb[j] = p.lb === undefined ? -Infinity : p.lb[j]
-      ub[j] = p.ub === undefined ? Infinity : p.ub[j]
+      lb[j] = plb === undefined ? -Infinity : plb[j]
+      ub[j] = pub === undefined ? Infinity : pub[j]
     }
   }
 
