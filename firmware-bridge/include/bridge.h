@@ -129,6 +129,9 @@ typedef struct bridge {
     bool ecat_awaiting;            /* this tick's cyclic frame is out */
     bool ecat_tick_fresh;          /* … and came back */
     bool ecat_pending;             /* this tick's frame waits for the bridge's own cycle in flight */
+    bool ecat_timed;               /* cycles from the bridge's timer (BUS_CFG_ECAT_TIMED) */
+    bool ecat_rx_since_state;      /* timed: a cycle came back since the last STATE */
+    uint32_t ecat_next_cycle_us;   /* timed: when the next cycle goes out */
     uint32_t ecat_last_cycle_us;
     uint32_t ecat_lost_ticks[CB_MAX_ECAT_SLAVES];
     ecat_port_t ecat_port;

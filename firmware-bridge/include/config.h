@@ -22,7 +22,8 @@
 /* automatic reply timeout: worst-case bus budget + this margin, at most 90 % of the tick */
 #define CFG_REPLY_MARGIN_US 300u
 #define CFG_ECAT_BPS 100000000u
-#define BUS_CFG_ECAT_DC 0x01u /* EtherCAT bus flag: distributed clocks, SYNC0 every tick */
+#define BUS_CFG_ECAT_DC 0x01u    /* EtherCAT bus flag: distributed clocks, SYNC0 every tick */
+#define BUS_CFG_ECAT_TIMED 0x02u /* EtherCAT bus flag: cycles from the bridge's own timer, not per COMMAND */
 enum { ECAT_MODE_CSP = 8, ECAT_MODE_CSV = 9, ECAT_MODE_CST = 10 };
 
 typedef struct {

@@ -23,6 +23,8 @@ void ecat_bus_finish_tick(bridge_t *b, msg_state_t *st);
 void ecat_bus_poll(bridge_t *b);
 /* DIAG entries of the EtherCAT bus and its motors */
 void ecat_bus_diag(bridge_t *b, msg_diag_t *d);
+/* µs until ecat_bus_poll has work (the next timed cycle, the master's transactions) */
+uint32_t ecat_bus_deadline_us(const bridge_t *b, uint32_t now_us);
 /* the segment is degraded or failed (STATE's BUS_FAULT bit) */
 bool ecat_bus_fault(const bridge_t *b);
 

@@ -38,15 +38,9 @@ static uint8_t check_timing(const msg_config_t *m)
     return CFG_OK;
 }
 
-/* EtherCAT bus entry (§5): DC flag only, the fixed RxPDO length, 100 Mbit/s */
-static uint8_t check_ecat_bus(const msg_bus_cfg_t *b, uint8_t hw_index, cfg_bus_t *cb)
+/* the fields every validated bus entry carries over */
+static void take_bus(const msg_bus_cfg_t *b, uint8_t hw_index, cfg_bus_t *cb)
 {
-    if ((b->flags & ~(uint8_t)BUS_CFG_ECAT_DC) != 0u || b->slot_len != MSG_ECAT_OUT_LEN) {
-        return CFG_BAD_BUS;
-    }
-    if (b->nominal_bps != CFG_ECAT_BPS || b->data_bps != 0u) {
-        return CFG_BAD_BITRATE;
-    }
     memset(cb, 0, sizeof *cb);
     cb->bus_id = b->bus_id;
     cb->bus_type = b->bus_type;
@@ -54,6 +48,19 @@ static uint8_t check_ecat_bus(const msg_bus_cfg_t *b, uint8_t hw_index, cfg_bus_
     cb->slot_len = b->slot_len;
     cb->hw_index = hw_index;
     cb->timing.nominal_bps = b->nominal_bps;
+    cb->timing.data_bps = b->data_bps;
+}
+
+/* EtherCAT bus entry (§5): DC and timed flags only, the fixed RxPDO length, 100 Mbit/s */
+static uint8_t check_ecat_bus(const msg_bus_cfg_t *b, uint8_t hw_index, cfg_bus_t *cb)
+{
+    if ((b->flags & ~(uint8_t)(BUS_CFG_ECAT_DC | BUS_CFG_ECAT_TIMED)) != 0u || b->slot_len != MSG_ECAT_OUT_LEN) {
+        return CFG_BAD_BUS;
+    }
+    if (b->nominal_bps != CFG_ECAT_BPS || b->data_bps != 0u) {
+        return CFG_BAD_BITRATE;
+    }
+    take_bus(b, hw_index, cb);
     return CFG_OK;
 }
 
@@ -113,15 +120,8 @@ static uint8_t check_bus(const msg_config_t *m, const msg_info_t *hw, uint8_t i,
     } else if (b->data_bps != 0u) {
         return CFG_BAD_BITRATE;
     }
-    memset(cb, 0, sizeof *cb);
-    cb->bus_id = b->bus_id;
-    cb->bus_type = b->bus_type;
-    cb->flags = b->flags;
-    cb->slot_len = b->slot_len;
-    cb->hw_index = hw_index;
+    take_bus(b, hw_index, cb);
     cb->frame_flags = (uint8_t)((fd ? CAN_FLAG_FD : 0u) | (brs ? CAN_FLAG_BRS : 0u));
-    cb->timing.nominal_bps = b->nominal_bps;
-    cb->timing.data_bps = b->data_bps;
     return CFG_OK;
 }
 

@@ -745,10 +745,8 @@ uint32_t bridge_next_deadline_us(const bridge_t *b, uint32_t now_us)
     if (b->tick_active) {
         d = min_u32(d, b->awaiting == 0u ? 0u : until(now_us, b->tick_t0_us, b->cfg.reply_timeout_us));
     }
-    if (b->ecat_bus >= 0) {
-        /* the master's transactions and the segment's own cycles */
-        d = min_u32(d, 100u);
-    }
+    /* the master's transactions and the segment's own (timed) cycles */
+    d = min_u32(d, ecat_bus_deadline_us(b, now_us));
     /* bus supervision */
     return min_u32(d, 1000u);
 }

@@ -5,7 +5,12 @@
  * of the command, and the STATE of that tick waits for the frame to come back (or the reply
  * timeout). Between host ticks — before the first COMMAND, or while the host is silent but the
  * watchdog has not tripped yet — the bridge cycles the last outputs itself every tick period, so
- * the drives' sync-manager watchdogs never see a gap the host did not cause. One frame is on the
+ * the drives' sync-manager watchdogs never see a gap the host did not cause.
+ *
+ * With BUS_CFG_ECAT_TIMED the bridge sends the cycles from its own clock instead, every tick period at
+ * a fixed phase (what drives synchronised to SYNC0 expect: one frame per SYNC0 period, whatever the
+ * host link's jitter); a COMMAND then only updates the outputs, and its STATE carries the inputs of the
+ * newest cycle that came back (FRESH if one came back since the previous STATE). One frame is on the
  * segment at a time: a host tick that finds the bridge's own cycle still out sends its frame when that
  * one returns (a few tens of µs), or after ECAT_PENDING_MAX_US if it does not.
  */
@@ -52,6 +57,8 @@ void ecat_bus_configure(bridge_t *b)
     b->ecat_awaiting = false;
     b->ecat_tick_fresh = false;
     b->ecat_pending = false;
+    b->ecat_timed = false;
+    b->ecat_rx_since_state = false;
     memset(b->ecat_out, 0, sizeof b->ecat_out);
     memset(b->ecat_lost_ticks, 0, sizeof b->ecat_lost_ticks);
     for (uint8_t i = 0u; i < b->cfg.n_buses; i++) {
@@ -76,6 +83,8 @@ void ecat_bus_configure(bridge_t *b)
     ecat_master_init(&b->ecat, &b->ecat_port, b, cb->hw_index, mac);
     ecat_master_configure(&b->ecat, slaves, cb->n_slots, b->cfg.tick_period_us, b->now_us);
     b->ecat_last_cycle_us = b->now_us;
+    b->ecat_timed = (cb->flags & BUS_CFG_ECAT_TIMED) != 0u;
+    b->ecat_next_cycle_us = b->now_us + b->cfg.tick_period_us;
 }
 
 static bool cycle(bridge_t *b)
@@ -101,6 +110,9 @@ bool ecat_bus_start_tick(bridge_t *b, const msg_command_t *cmd, bool safe)
     /* DAMPING → quick stop, DISABLE → disable voltage (CiA 402 controlwords, §5) */
     ecat_master_set_safe(&b->ecat, safe, b->cfg.safe_action == SAFE_DISABLE ? 0x0000u : 0x0002u);
     b->ecat_pending = false;
+    if (b->ecat_timed) {
+        return false; /* the next timed cycle carries these outputs */
+    }
     if (b->ecat.cycle_in_flight && (uint32_t)(b->now_us - b->ecat_last_cycle_us) < ECAT_PENDING_MAX_US) {
         b->ecat_pending = true; /* sent by ecat_bus_rx / ecat_bus_poll */
         b->ecat_awaiting = b->ecat.phase == ECAT_M_OP || b->ecat.phase == ECAT_M_DEGRADED;
@@ -119,6 +131,7 @@ bool ecat_bus_rx(bridge_t *b, uint8_t hw, const uint8_t *frame, size_t len, uint
     ecat_master_rx(&b->ecat, frame, len, t_us);
     if (was_in_flight && !b->ecat.cycle_in_flight) {
         b->bus[b->ecat_bus].rx_frames++;
+        b->ecat_rx_since_state = true;
         if (b->ecat_pending) {
             /* the bridge's own cycle is back: now this tick's */
             b->ecat_pending = false;
@@ -144,7 +157,8 @@ void ecat_bus_finish_tick(bridge_t *b, msg_state_t *st)
     const uint8_t *in = NULL;
     uint16_t wkc = 0u, expected = 0u;
     bool have = ecat_master_inputs(&b->ecat, &in, &wkc, &expected);
-    bool fresh = b->ecat_tick_fresh && have;
+    bool fresh = (b->ecat_timed ? b->ecat_rx_since_state : b->ecat_tick_fresh) && have;
+    b->ecat_rx_since_state = false;
     e->wkc = fresh ? wkc : 0u;
     e->wkc_expected = (uint16_t)(3u * cb->n_slots);
     e->master = (uint8_t)b->ecat.phase;
@@ -186,6 +200,18 @@ void ecat_bus_poll(bridge_t *b)
         return;
     }
     ecat_master_poll(&b->ecat, b->now_us);
+    if (b->ecat_timed) {
+        int32_t late = (int32_t)(b->now_us - b->ecat_next_cycle_us);
+        if (late >= 0) {
+            (void)cycle(b);
+            /* a fixed grid; after a stall longer than a period, restart the grid from now */
+            b->ecat_next_cycle_us += b->cfg.tick_period_us;
+            if ((uint32_t)late >= b->cfg.tick_period_us) {
+                b->ecat_next_cycle_us = b->now_us + b->cfg.tick_period_us;
+            }
+        }
+        return;
+    }
     uint32_t since = b->now_us - b->ecat_last_cycle_us;
     if (b->ecat_pending && since >= ECAT_PENDING_MAX_US) {
         b->ecat_pending = false;
@@ -223,6 +249,20 @@ void ecat_bus_diag(bridge_t *b, msg_diag_t *d)
     d->ecat[0].bus_id = cb->bus_id;
     d->ecat[0].dc_jitter_ns = b->ecat.stats.jitter_max_ns;
     b->ecat.stats.jitter_max_ns = 0u;
+}
+
+uint32_t ecat_bus_deadline_us(const bridge_t *b, uint32_t now_us)
+{
+    if (b->ecat_bus < 0) {
+        return UINT32_MAX;
+    }
+    uint32_t d = 100u; /* the master's transactions and time-outs */
+    if (b->ecat_timed) {
+        int32_t left = (int32_t)(b->ecat_next_cycle_us - now_us);
+        uint32_t t = left > 0 ? (uint32_t)left : 0u;
+        d = t < d ? t : d;
+    }
+    return d;
 }
 
 bool ecat_bus_fault(const bridge_t *b)

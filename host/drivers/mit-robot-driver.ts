@@ -31,7 +31,7 @@
 // the drives; the reason is kept in `safeReason`. `stop` is the safe stop: damping for stop_s, then
 // "exit motor mode" to every drive.
 import {
-  BusState, BusType, CommandFlag, CommandSlotFlag, ECAT_BPS, ECAT_BUS_DC, ECAT_OUT_LEN, EcatMaster, EcatSectionFlag, REPLY_ID_ANY,
+  BusState, BusType, CommandFlag, CommandSlotFlag, ECAT_BPS, ECAT_BUS_DC, ECAT_BUS_TIMED, ECAT_OUT_LEN, EcatMaster, EcatSectionFlag, REPLY_ID_ANY,
   StateSlotFlag, Status, WatchdogState, type EcatSection, type Fault, type State
 } from '../protocol/bridge/index.ts'
 import { Cia402Request, Cia402SeqStatus, Cia402Sequencer, Cia402State, cia402StateName, type Cia402ModeCode } from '../protocol/cia402/index.ts'
@@ -147,7 +147,7 @@ export class MitRobotDriver {
       safe_action: safeActionCode(b.safe_action),
       buses: b.buses.map((x) => x.type === 'ethercat'
         // PROTOCOL.md §5: DC flag, the RxPDO length, 100 Mbit/s
-        ? { bus_id: x.id, bus_type: BusType.ETHERCAT, flags: x.dc ? ECAT_BUS_DC : 0, slot_len: ECAT_OUT_LEN, nominal_bps: ECAT_BPS, data_bps: 0 }
+        ? { bus_id: x.id, bus_type: BusType.ETHERCAT, flags: (x.dc ? ECAT_BUS_DC : 0) | (x.timed ? ECAT_BUS_TIMED : 0), slot_len: ECAT_OUT_LEN, nominal_bps: ECAT_BPS, data_bps: 0 }
         : { bus_id: x.id, bus_type: busTypeCode(x.type), flags: x.type === 'canfd' ? (x.data_bitrate > 0 ? 3 : 1) : 0, slot_len: 8, nominal_bps: x.bitrate, data_bps: x.data_bitrate }),
       // motor table in map order: the bridge's motor index is the map index
       motors: map.motors.map((m) => m.model.kind === 'mit'

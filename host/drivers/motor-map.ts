@@ -11,6 +11,7 @@
 // Validation names file, line and key for every problem (host/config/schema.ts); checks across entries
 // (duplicate ids, unknown buses or models, a joint range the drive cannot represent) do too.
 import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
 import { resolve } from 'node:path'
 import { bool, int, list, map, num, obj, oneOf, str, validateYaml, type Infer, type Validated } from '../config/schema.ts'
 import { BusType, SafeAction } from '../protocol/bridge/index.ts'
@@ -23,6 +24,7 @@ const busSchema = obj({
   type: oneOf(['can', 'canfd', 'ethercat'] as const, 'bus type (ethercat: the bridge is the EtherCAT master, PROTOCOL.md §5)', 'can'),
   bitrate: int('nominal bit rate (CAN; EtherCAT runs at 100 Mbit/s)', { unit: 'bit/s', default: 1000000, min: 125000, max: 1000000 }),
   dc: bool('EtherCAT: distributed clocks, SYNC0 every tick', true),
+  timed: bool('EtherCAT: the bridge sends the cyclic frame from its own timer at a fixed phase (drives synchronised to SYNC0 see one frame per period whatever the host link\'s jitter) instead of one per COMMAND; adds up to one period of latency', false),
   data_bitrate: int('CAN FD data-phase bit rate with bit-rate switch; 0 = none', { unit: 'bit/s', default: 0, min: 0, max: 8000000 })
 })
 
@@ -169,6 +171,16 @@ export function parseMotorMap (text: string, file: string): MotorMap {
     if (!names.has(name)) throw v.error(`calibration.pose.${name}`, `no joint '${name}' in joints`)
   }
   return { file, value: m, motors, validated: v }
+}
+
+/** Whether a YAML file is a motor table (top-level `bridge:` and `joints:`) rather than a runtime configuration. */
+export function isMotorTableFile (file: string): boolean {
+  try {
+    const doc = parseYaml(readFileSync(resolve(file), 'utf8')) as unknown
+    return typeof doc === 'object' && doc !== null && 'joints' in doc && 'bridge' in doc
+  } catch {
+    return false // unreadable or not YAML: the configuration loader names the problem
+  }
 }
 
 /** Reads and validates a motor map file. */

@@ -21,7 +21,8 @@ options:
   --robot FILE      MJCF scene of the simulated robot (default: robots/quad12/scene.xml)
   --config FILE     configuration YAML (default: built-in defaults; see host/config/README.md)
   --plant KIND      sim (default) | hil | serial:PATH
-  --motors FILE     motor map for hil / serial (default: motors.yaml beside the scene)
+  --motors FILE     motor map for hil / serial (default: motors.yaml beside the scene); --config FILE
+                    also accepts a motor table (e.g. robots/quad12/hil-mixed.yaml, knees on EtherCAT)
   --record FILE     write every tick as MCAP (opens in Foxglove)
   --duration S      stop after S seconds of plant time (default: until Ctrl-C)
   --vx, --vy, --wz  a constant body velocity command [m/s, m/s, rad/s], sent as a local policy

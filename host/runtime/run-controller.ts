@@ -14,6 +14,7 @@
 import { fileURLToPath } from 'node:url'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.ts'
+import { isMotorTableFile } from '../drivers/motor-map.ts'
 import type { Validated } from '../config/schema.ts'
 import { OnnxPolicy, configDir } from '../policy/onnx-policy.ts'
 import { OnnxPolicyRunner } from '../policy/onnx-runner.ts'
@@ -159,7 +160,17 @@ function pct (p: Percentiles): { p50: number, p99: number, max: number } {
 export async function runController (opts: RunOptions = {}): Promise<RunSummary> {
   const plantKind = opts.plant ?? 'sim'
   if (plantKind !== 'sim' && plantKind !== 'hil' && !plantKind.startsWith('serial:')) throw new Error(`--plant ${plantKind}: expected sim, hil or serial:PATH`)
-  const cfgV = typeof opts.config === 'object' ? opts.config : loadRuntimeConfig(opts.config)
+  // --config may name a motor table (bridge + joints, e.g. robots/quad12/hil-mixed.yaml): it then drives
+  // the hil / serial plant and the runtime settings are the defaults
+  let motorsFile = opts.motors
+  let configFile = opts.config
+  if (typeof configFile === 'string' && isMotorTableFile(configFile)) {
+    if (motorsFile !== undefined) throw new Error(`--config ${configFile} is a motor table and --motors ${motorsFile} names another: give one`)
+    if (plantKind === 'sim') throw new Error(`--config ${configFile} is a motor table: it needs --plant hil or serial:PATH`)
+    motorsFile = configFile
+    configFile = undefined
+  }
+  const cfgV = typeof configFile === 'object' ? configFile : loadRuntimeConfig(configFile)
   const mode = opts.mode ?? cfgV.value.control.mode
   if (plantKind !== 'sim' && mode === 'lockstep') throw new Error(`--plant ${plantKind} runs in real time only: the drives and the bridge keep their own time`)
   const config: RuntimeConfig = { ...cfgV.value, control: { ...cfgV.value.control, mode } }
@@ -184,7 +195,7 @@ export async function runController (opts: RunOptions = {}): Promise<RunSummary>
     worker = await ControlWorker.start({ robot, config, locomotion: opts.locomotion === true ? locomotionPlugin(scene, robot.footNames.length, opts.qpDumpDir ?? null) : null })
     const shared = worker.shared
     const L = shared.layouts
-    plant = plantKind === 'sim' ? new SimPlantPort(simPlant, L, robot.footNames.length) : await openDriverPlant(plantKind, scene, simPlant, L, robot.footNames.length, opts.motors)
+    plant = plantKind === 'sim' ? new SimPlantPort(simPlant, L, robot.footNames.length) : await openDriverPlant(plantKind, scene, simPlant, L, robot.footNames.length, motorsFile)
     checkPlantMatches(plant, L)
     const clock = monotonicClock()
     const w = worker

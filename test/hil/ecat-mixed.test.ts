@@ -13,17 +13,20 @@
 // Timeouts relaxed as in hil-run.test.ts (a loaded CI machine's stalls are not the subject here).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { EcatMaster } from '../../host/protocol/bridge/index.ts'
 import { Cia402State } from '../../host/protocol/cia402/index.ts'
 import { runController } from '../../host/runtime/run-controller.ts'
-import { MIXED, RELAXED, SCENE, enableAndSettle, quad12Map, run, startRig, tryRealtime } from './helpers.ts'
+import { MIXED, MOTORS, RELAXED, SCENE, enableAndSettle, enableRetrying, quad12Map, run, startRig, trotInHil, tryRealtime } from './helpers.ts'
 
 tryRealtime()
 
 const KNEES = ['FL_calf_joint', 'FR_calf_joint', 'RL_calf_joint', 'RR_calf_joint']
+
+test('--config takes a motor table for the hil plant; with the simulated plant or beside --motors it says why not', async () => {
+  const why = async (p: Promise<unknown>): Promise<string> => { try { await p; return 'ran' } catch (e) { return (e as Error).message } }
+  assert.match(await why(runController({ robot: SCENE, config: MIXED, duration_s: 0.1 })), /motor table: it needs --plant hil/)
+  assert.match(await why(runController({ robot: SCENE, plant: 'hil', config: MIXED, motors: MOTORS, duration_s: 0.1 })), /give one/)
+})
 
 test('mixed CAN / EtherCAT: OP, CiA 402 enable, the knees hold; a drive fault and a slave dropping out end in safe mode and recover', async () => {
   const rig = await startRig(quad12Map(RELAXED, MIXED), false, { stdinControl: true })
@@ -81,29 +84,38 @@ test('mixed CAN / EtherCAT: OP, CiA 402 enable, the knees hold; a drive fault an
   }
 })
 
-test('quad12 trots in HIL with its knees on EtherCAT and the rest on CAN', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cb-hil-'))
+test('a host stall trips the bridge watchdog: the EtherCAT knees get quick stop (CiA 402), the CAN drives damping', async () => {
+  // the shipped watchdog is 10 ms; 15 ms here leaves this Node loop room for its own jitter (as faults-safe)
+  const rig = await startRig(quad12Map([['watchdog_us: 10000 ', 'watchdog_us: 15000 '], ['state_timeout_ms: 20', 'state_timeout_ms: 30'], ['reply_timeout_ticks: 10', 'reply_timeout_ticks: 50']], MIXED))
+  const d = rig.driver
+  const s = d.session
   try {
-    let text = readFileSync(MIXED, 'utf8')
-    for (const [a, b] of RELAXED) text = text.split(a).join(b)
-    const motors = join(dir, 'hil-mixed.yaml')
-    writeFileSync(motors, text)
-    let at: { t: number, sensor: number, p: number } | null = null
-    const xs: Array<[number, number]> = []
-    const s = await runController({
-      robot: SCENE, plant: 'hil', motors, duration_s: 10, locomotion: true, twist: { vx: 0.4 },
-      onReady: (i) => { const L = i.worker.shared.layouts; at = { t: L.telemetry.at.t, sensor: L.telemetry.at.sensor, p: L.sensor.at.gt_p_base_world } },
-      onTelemetry: (r) => { if (at !== null) xs.push([r[at.t], r[at.sensor + at.p]]) }
-    })
-    const late = xs.filter(([t]) => t > 6)
-    const v = late.length > 1 ? (late[late.length - 1][1] - late[0][1]) / (late[late.length - 1][0] - late[0][0]) : NaN
-    console.log(`  mixed trot: final mode ${s.final_mode}, height ${s.base_height_final} m, forward ${v.toFixed(3)} m/s over the last ${(late.length / 500).toFixed(1)} s (commanded 0.4)`)
-    assert.is(s.fell, false, 'did not fall')
-    assert.is(s.final_mode, 'locomotion')
-    assert.ok(v > 0.2, `walked forward at ${v} m/s`)
+    const attempts = await enableRetrying(rig)
+    const knees = KNEES.map((n) => d.motors.findIndex((m) => m.joint === n))
+    const seen = new Set<number>()
+    let safeFlag = false
+    s.onState((st) => { if (d.ecat !== null && (st.ecat[2].flags & 0x04) !== 0) safeFlag = true })
+    rig.onTick = () => { for (const j of knees) seen.add(d.ecodecs[j]!.state) }
+    const trips0 = s.counters.fault_codes.WATCHDOG_TRIP ?? 0
+    await rig.bench.proxy!.send({ op: 'stall', ms: 40 })
+    assert.ok(await run(rig, 2000, () => d.phase === 'safe' && (s.counters.fault_codes.WATCHDOG_TRIP ?? 0) > trips0), `phase ${d.phase}`)
+    await run(rig, 200)
+    // quick stop (option code 2 on the emulated drive): brake, then switch on disabled — until the host's
+    // safe mode walks the knees back to operation enabled to damp them
+    assert.ok(seen.has(Cia402State.QUICK_STOP_ACTIVE) || seen.has(Cia402State.SWITCH_ON_DISABLED),
+      `the knees left operation enabled (states seen: ${[...seen].join(', ')})`)
+    console.log(`  stall: ${attempts} attempt(s); knee states seen ${[...seen].join(', ')}; STATE showed SAFE: ${safeFlag ? 'yes' : 'no'}; host: ${d.safeReason}`)
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    await rig.stop()
   }
+})
+
+test('quad12 trots in HIL with its knees on EtherCAT and the rest on CAN', async () => {
+  const { summary: s, v, seconds } = await trotInHil(MIXED, 'config') // cerebellum run --plant hil --config hil-mixed.yaml
+  console.log(`  mixed trot: final mode ${s.final_mode}, height ${s.base_height_final} m, forward ${v.toFixed(3)} m/s over the last ${seconds.toFixed(1)} s (commanded 0.4)`)
+  assert.is(s.fell, false, 'did not fall')
+  assert.is(s.final_mode, 'locomotion')
+  assert.ok(v > 0.2, `walked forward at ${v} m/s`)
 })
 
 test.run()

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runController } from '../../host/runtime/run-controller.ts'
-import { MOTORS, RELAXED, SCENE, tryRealtime } from './helpers.ts'
+import { MOTORS, RELAXED, SCENE, trotInHil, tryRealtime } from './helpers.ts'
 
 tryRealtime()
 
@@ -32,28 +32,11 @@ test('quad12 stands in HIL through the bridge drivers', async () => {
 })
 
 test('quad12 trots in HIL: the locomotion controller, unchanged, through the same chain', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cb-hil-'))
-  try {
-    let text = readFileSync(MOTORS, 'utf8')
-    for (const [a, b] of RELAXED) text = text.split(a).join(b)
-    const motors = join(dir, 'motors.yaml')
-    writeFileSync(motors, text)
-    let at: { t: number, sensor: number, p: number } | null = null
-    const xs: Array<[number, number]> = []
-    const s = await runController({
-      robot: SCENE, plant: 'hil', motors, duration_s: 10, locomotion: true, twist: { vx: 0.4 },
-      onReady: (i) => { const L = i.worker.shared.layouts; at = { t: L.telemetry.at.t, sensor: L.telemetry.at.sensor, p: L.sensor.at.gt_p_base_world } },
-      onTelemetry: (r) => { if (at !== null) xs.push([r[at.t], r[at.sensor + at.p]]) }
-    })
-    const late = xs.filter(([t]) => t > 6)
-    const v = late.length > 1 ? (late[late.length - 1][1] - late[0][1]) / (late[late.length - 1][0] - late[0][0]) : NaN
-    console.log(`  trot: final mode ${s.final_mode}, height ${s.base_height_final} m, forward ${v.toFixed(3)} m/s over the last ${(late.length / 500).toFixed(1)} s (commanded 0.4)`)
-    assert.is(s.fell, false, 'did not fall')
-    assert.is(s.final_mode, 'locomotion')
-    assert.ok(v > 0.2, `walked forward at ${v} m/s`)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  const { summary: s, v, seconds } = await trotInHil(MOTORS)
+  console.log(`  trot: final mode ${s.final_mode}, height ${s.base_height_final} m, forward ${v.toFixed(3)} m/s over the last ${seconds.toFixed(1)} s (commanded 0.4)`)
+  assert.is(s.fell, false, 'did not fall')
+  assert.is(s.final_mode, 'locomotion')
+  assert.ok(v > 0.2, `walked forward at ${v} m/s`)
 })
 
 test('lockstep is refused for the hil plant, with the reason', async () => {

@@ -13,9 +13,10 @@ import type { CommandOutput, ControlInput } from '../../host/runtime/control-ste
 import { GAIT_NAMES } from '../../host/runtime/frames.ts'
 import { Plant } from '../../host/sim/plant.ts'
 
-test('parameters with bounds reach the core; a twist makes it step and the robot stays up', async () => {
+/** The plant, the robot description and a LocomotionStep on the default scene. */
+async function setup (seed: number): Promise<{ cfgV: ReturnType<typeof loadRuntimeConfig>, plant: Plant, robot: ReturnType<typeof controlRobotFrom>, step: LocomotionStep }> {
   const cfgV = loadRuntimeConfig()
-  const plant = await Plant.load(DEFAULT_SCENE, { seed: 2 })
+  const plant = await Plant.load(DEFAULT_SCENE, { seed })
   const desc = await loadRobot(DEFAULT_SCENE)
   const robot = controlRobotFrom(desc, cfgV, {
     jointNames: [...plant.jointNames],
@@ -24,6 +25,11 @@ test('parameters with bounds reach the core; a twist makes it step and the robot
     footNames: plant.info.feet.map((f) => f.name)
   })
   const step = await createControlStep(robot, cfgV.value, { robotFile: DEFAULT_SCENE }) as LocomotionStep
+  return { cfgV, plant, robot, step }
+}
+
+test('parameters with bounds reach the core; a twist makes it step and the robot stays up', async () => {
+  const { cfgV, plant, robot, step } = await setup(2)
   const names = step.params.map((p) => p.name)
   for (const n of ['locomotion.gait_period', 'locomotion.swing_height', 'locomotion.mpc_w_xy', 'locomotion.wbc.w_posture', 'locomotion.wbc.kp_swing.z']) {
     assert.ok(names.includes(n), `parameter ${n}`)
@@ -69,16 +75,7 @@ test('parameters with bounds reach the core; a twist makes it step and the robot
 })
 
 test('joint targets with a twist: the whole-body controller\'s posture task, clamped to the joint limits; dropped when they go stale', async () => {
-  const cfgV = loadRuntimeConfig()
-  const plant = await Plant.load(DEFAULT_SCENE, { seed: 3 })
-  const desc = await loadRobot(DEFAULT_SCENE)
-  const robot = controlRobotFrom(desc, cfgV, {
-    jointNames: [...plant.jointNames],
-    qd_max: plant.info.joints.map((j) => j.velocityLimit),
-    tau_max: plant.info.joints.map((j) => j.torqueLimit),
-    footNames: plant.info.feet.map((f) => f.name)
-  })
-  const step = await createControlStep(robot, cfgV.value, { robotFile: DEFAULT_SCENE }) as LocomotionStep
+  const { cfgV, plant, robot, step } = await setup(3)
   const nj = robot.jointNames.length
   const s = plant.sensors
   const qT = Float64Array.from(robot.q_stand, (q, j) => q + 0.05 * (j + 1))

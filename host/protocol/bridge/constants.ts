@@ -20,8 +20,9 @@ export const ECAT_IN_LEN = 15
 export const ECAT_STATE_HDR = 8
 export const ECAT_MAX_SLAVES = 16
 export const ECAT_BPS = 100_000_000
-/** EtherCAT bus flag: distributed clocks, SYNC0 every tick */
+/** EtherCAT bus flags: distributed clocks, SYNC0 every tick; cycles from the bridge's own timer */
 export const ECAT_BUS_DC = 0x01
+export const ECAT_BUS_TIMED = 0x02
 /** EtherCAT STATE section flags */
 export const EcatSectionFlag = { FRESH: 0x01, WKC_ERROR: 0x02, SAFE: 0x04 } as const
 /** EtherCAT STATE section `master` */
