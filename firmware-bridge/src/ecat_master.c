@@ -1,6 +1,6 @@
 /*
  * ecat_master.c — the cyclic EtherCAT master (ETG.1000.4/.6 / Beckhoff ESC datasheet section II;
- * contract of issue 9): start-up as a chain of single-frame transactions, then one process-data frame
+ * PROTOCOL.md §5): start-up as a chain of single-frame transactions, then one process-data frame
  * per cycle.
  *
  * Start-up: BRD 0x0000 (count) → BWR AL control INIT+ack → clear FMMUs/SMs → per slave: station
@@ -91,7 +91,7 @@ enum {
     ST_DONE
 };
 
-/* CoE writes of the PDO remap (contract: CiA 301 / ETG.1020 sequence), then 0x6060, then the 0x1008 upload */
+/* CoE writes of the PDO remap (CiA 301 / ETG.1020 sequence; mapping of PROTOCOL.md §5), then 0x6060, then the 0x1008 upload */
 typedef struct {
     uint16_t index;
     uint8_t sub, size;
@@ -113,7 +113,7 @@ static const sdo_item_t sdo_items[] = {
 #define N_SDO_WRITES ((uint8_t)(sizeof sdo_items / sizeof sdo_items[0]))
 #define SDO_NAME_INDEX 0x1008u
 
-/* SII word addresses read at start-up (contract) */
+/* SII word addresses read at start-up (ETG.1000.6 SII categories, fixed words) */
 static const uint16_t sii_words[5] = { 0x0008u, 0x000Au, 0x000Cu, 0x0018u, 0x001Au };
 
 static bool reached(uint32_t now, uint32_t at)

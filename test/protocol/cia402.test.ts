@@ -1,5 +1,5 @@
 // CiA 402 drive profile (host/protocol/cia402/, host/drivers/cia402-joint-codec.ts) against values
-// worked out by hand from the issue 9 contract: statusword masks with junk in every don't-care bit,
+// worked out by hand from firmware-bridge/PROTOCOL.md §5 and CiA 402-2: statusword masks with junk in every don't-care bit,
 // the device-control sequencer's walks (enable, fault reset as a rising edge, persistent fault, quick
 // stop, timeouts), the 13/15-byte PDO layout as hand-written byte strings, the emulated knee drive's
 // scaling (131072 inc/rev, gear 9, rated 1000 mN·m, max 2933 ‰) and the CST / CSV / CSP laws.

@@ -2,7 +2,7 @@
  * emu_cia402.c — an emulated CiA 402 servo drive (see emu_cia402.h).
  *
  * Device control state machine and statusword/controlword masks: CiA 402-2 / IEC 61800-7-201 (figures
- * in the issue 9 EtherCAT contract); SDO abort codes: CiA 301. The drive's torque law goes to the plant
+ * in PROTOCOL.md §5); SDO abort codes: CiA 301. The drive's torque law goes to the plant
  * as SHAFT.md terms; units: position in encoder increments, velocity in increments/s, torque in
  * per-mille of the rated (motor) torque 0x6076, all converted through the gear 0x6091 to the joint.
  * Reads: controlword and set-points (process data or SDO), the shaft state. Writes: state, 0x603F,
@@ -32,7 +32,7 @@
 
 #define AL_PREOP 2u
 
-/* figures of the emulated knee drive (contract; illustrative, not a product) */
+/* figures of the emulated knee drive (host/drivers/cia402-models.yaml 'cb-emu-knee'; illustrative, not a product) */
 #define DRIVE_VENDOR 0x0000CB01u
 #define DRIVE_PRODUCT 0x00402001u
 #define DRIVE_REVISION 1u

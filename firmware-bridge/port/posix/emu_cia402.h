@@ -20,7 +20,7 @@ typedef enum {
 } cia_state_t;
 
 typedef struct {
-    /* parameters (object dictionary, /tmp contract figures) */
+    /* parameters (object dictionary; host/drivers/cia402-models.yaml 'cb-emu-knee') */
     uint32_t incs_per_rev;   /* 0x608F */
     float gear;              /* 0x6091:01 / 0x6091:02 */
     uint32_t rated_mNm;      /* 0x6076 */

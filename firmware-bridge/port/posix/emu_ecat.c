@@ -5,7 +5,7 @@
  *
  * Source of the wire facts (datagrams, addressing, WKC rules, register map, SII word addresses,
  * mailbox and CoE layouts, AL status codes): ETG.1000.4 / ETG.1000.6 and the Beckhoff ESC datasheet
- * section II, as summarised in the issue 9 EtherCAT contract. Reads: frames from the master, the
+ * section II, with the fixed PDO mapping of PROTOCOL.md §5. Reads: frames from the master, the
  * shaft state (through the drive). Writes: the frames in place (data, ADP, WKC), the drives' outputs.
  */
 #include "emu_ecat.h"
@@ -409,7 +409,7 @@ static uint16_t esm_check(const emu_esc_t *e, uint8_t req)
         }
         return 0u;
     case AL_SAFEOP:
-        /* OP only once outputs arrived (contract: refused with the SM watchdog code until then) */
+        /* OP only once outputs arrived (refused with the SM watchdog code until then) */
         return e->outputs_valid ? 0u : AL_ERR_SM_WATCHDOG;
     default:
         return AL_ERR_INVALID_CHANGE;
@@ -463,7 +463,7 @@ static void al_control(emu_ecat_t *seg, emu_esc_t *e, uint16_t v)
     esm_enter(seg, e, req);
 }
 
-/* the process-data watchdog runs whatever SM2's "watchdog trigger" bit says: the contract's SM2 control
+/* the process-data watchdog runs whatever SM2's "watchdog trigger" bit says: the master's SM2 control
  * byte (0x24) leaves it clear, and a drive in OP without a watchdog would never stop */
 static void watchdog(emu_ecat_t *seg, emu_esc_t *e)
 {

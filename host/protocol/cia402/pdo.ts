@@ -1,4 +1,4 @@
-// The fixed process-data mapping of our CiA 402 drives (issue 9 EtherCAT contract; CoE objects per
+// The fixed process-data mapping of our CiA 402 drives (firmware-bridge/PROTOCOL.md §5; CoE objects per
 // CiA 402-2), little-endian as all EtherCAT process data (ETG.1000.4), fields packed without padding:
 //
 //   RxPDO 0x1600, master → drive, 13 bytes        TxPDO 0x1A00, drive → master, 15 bytes

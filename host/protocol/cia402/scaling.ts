@@ -1,4 +1,4 @@
-// Joint SI units ↔ CiA 402 drive units for one joint (units as the issue 9 contract states them after
+// Joint SI units ↔ CiA 402 drive units for one joint (units as firmware-bridge/PROTOCOL.md §5 states them after
 // CiA 402-2: position in encoder increments, velocity in increments/s, torque in per-mille of the
 // motor's rated torque 0x6076):
 //
