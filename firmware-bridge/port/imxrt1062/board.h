@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "bridge.h"
+#include "mcu_drivers.h"
 
 #define OSC_HZ 24000000u
 #define CORE_HZ 600000000u
@@ -39,32 +40,12 @@
 #define BOARD_ECAT_BPS 100000000u
 #define ENET_MAX_FRAME 1514u       /* without FCS */
 
-/* clock.c */
-bool clock_init(void);        /* false: a PLL did not lock or VDD_SOC did not settle */
-uint32_t clock_now_us(void);  /* GPT1, 1 MHz, free-running 32 bit */
+/* clock.c (clock_init: false when a PLL did not lock or VDD_SOC did not settle; clock_now_us: GPT1),
+ * uart.c (LPUART4), flexcan.c (FlexCAN1–3): the interface of mcu_drivers.h */
 void clock_delay_us(uint32_t us);
 void wdog_start(void);
 void wdog_kick(void);
-void led_init(void);
-void led_set(bool on);
-
-/* uart.c */
-void uart_init(void);
-size_t uart_read(uint8_t *buf, size_t cap);
-size_t uart_tx_free(void);
-bool uart_write(const uint8_t *buf, size_t len);
-uint32_t uart_errors(void);
 void lpuart4_isr(void);
-
-/* flexcan.c */
-void flexcan_init(void);
-bool flexcan_configure(uint8_t bus, const cfg_bus_t *cfg);
-bool flexcan_send(uint8_t bus, const can_frame_t *f);
-uint8_t flexcan_abort(uint8_t bus);
-void flexcan_status(uint8_t bus, can_status_t *st);
-void flexcan_recover(uint8_t bus);
-bool flexcan_pop_rx(uint8_t *bus, can_frame_t *f, uint32_t *t_us);
-bool flexcan_pop_tx_done(uint8_t *bus, uint32_t *id, bool *ext, uint32_t *t_us);
 void can1_isr(void);
 void can2_isr(void);
 void can3_isr(void);

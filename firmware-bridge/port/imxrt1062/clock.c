@@ -12,27 +12,16 @@
 
 static void rtwdog_config(uint32_t toval, bool enable);
 
-static bool wait_set(volatile uint32_t *reg, uint32_t mask, uint32_t loops)
-{
-    while ((*reg & mask) == 0u) {
-        if (loops-- == 0u) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void wait_clear(volatile uint32_t *reg, uint32_t mask)
 {
-    for (uint32_t i = 0u; i < 1000000u && (*reg & mask) != 0u; i++) {
-    }
+    (void)reg_wait(reg, mask, false, 1000000u);
 }
 
 static bool arm_600mhz(void)
 {
     /* VDD_SOC 0.8 V + 18 × 25 mV = 1.25 V */
     DCDC_REG3 = (DCDC_REG3 & ~DCDC_REG3_TRG_MASK) | 18u;
-    bool ok = wait_set(&DCDC_REG0, DCDC_REG0_STS_DC_OK, 1000000u);
+    bool ok = reg_wait(&DCDC_REG0, DCDC_REG0_STS_DC_OK, true, 1000000u);
 
     /* core from the crystal while PLL1 changes: periph_clk2 = osc_clk / 1 */
     CCM_CBCMR = (CCM_CBCMR & ~(3u << CCM_CBCMR_PERIPH_CLK2_SEL_SHIFT)) | (1u << CCM_CBCMR_PERIPH_CLK2_SEL_SHIFT);
@@ -41,7 +30,7 @@ static bool arm_600mhz(void)
 
     /* ARM PLL: 24 MHz × 100 / 2 = 1200 MHz */
     CCM_ANALOG(CCM_ANALOG_PLL_ARM_OFF) = PLL_ARM_ENABLE | 100u;
-    ok = wait_set(&CCM_ANALOG(CCM_ANALOG_PLL_ARM_OFF), PLL_LOCK, 1000000u) && ok;
+    ok = reg_wait(&CCM_ANALOG(CCM_ANALOG_PLL_ARM_OFF), PLL_LOCK, true, 1000000u) && ok;
 
     /* ARM_PODF /2 = 600 MHz, AHB /1, IPG /4 = 150 MHz */
     CCM_CACRR = 1u;
@@ -64,7 +53,7 @@ static bool pll3_480mhz(void)
         return true; /* already running (the boot ROM may have started it) */
     }
     CCM_ANALOG(CCM_ANALOG_PLL_USB1_OFF) = PLL_USB1_POWER | PLL_USB1_ENABLE | PLL_USB1_EN_USB_CLKS | PLL_USB1_BYPASS;
-    bool ok = wait_set(&CCM_ANALOG(CCM_ANALOG_PLL_USB1_OFF), PLL_LOCK, 1000000u);
+    bool ok = reg_wait(&CCM_ANALOG(CCM_ANALOG_PLL_USB1_OFF), PLL_LOCK, true, 1000000u);
     REG32(CCM_ANALOG_BASE + CCM_ANALOG_PLL_USB1_OFF + ANALOG_CLR) = PLL_USB1_BYPASS | PLL_USB1_DIV_SELECT;
     return ok;
 }

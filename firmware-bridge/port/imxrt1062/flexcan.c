@@ -11,11 +11,12 @@
  *   MB 9–11  three transmit buffers, arbitrated by identifier (CTRL1.LBUF = 0: the lowest identifier
  *            goes first, as on the bus; the same three-buffer priority queue the STM32G4 port and the
  *            emulation have).
- * Interrupts move frames into rings the main loop reads, each entry time stamped with the µs clock:
+ * Interrupts move frames into the CAN event queues the main loop reads (port/cortexm/can_events.h),
+ * each entry time stamped with the µs clock:
  * the FIFO's "frame available" flag and each transmit MB's flag (transmitted, or aborted with
  * MCR.AEN = 1, told apart by the code left in the MB). Error state and counters are polled
  * (ECR, ESR1). Bus-off recovery is manual (CTRL1.BOFFREC = 1): the core asks for it and
- * flexcan_recover lets the controller run the 128 × 11 recessive-bit sequence.
+ * can_hw_recover lets the controller run the 128 × 11 recessive-bit sequence.
  * Bit timing from the 80 MHz CAN clock: n = 8…21 time quanta per bit, 80 % nominal sample point
  * (1 Mbit/s: prescaler 4, 20 tq = 1 + PROPSEG 8 + PSEG1 7 + PSEG2 4).
  */
@@ -23,35 +24,19 @@
 #include <string.h>
 
 #include "board.h"
+#include "can_bit_timing.h"
 #include "regs.h"
 
-#define RX_Q 64u  /* power of two */
-#define TXD_Q 64u
 #define MB_RESERVED 8u
 #define MB_TX0 9u
 #define N_TX 3u
 #define TX_MASK (((1u << N_TX) - 1u) << MB_TX0)
 
-typedef struct {
-    uint8_t bus;
-    uint32_t t_us;
-    can_frame_t f;
-} rx_entry_t;
-
-typedef struct {
-    uint8_t bus;
-    bool ext;
-    uint32_t id;
-    uint32_t t_us;
-} txd_entry_t;
-
 static const uint32_t base[BOARD_CAN_BUSES] = { FLEXCAN1_BASE, FLEXCAN2_BASE, FLEXCAN3_BASE };
 
-/* one ring for the three controllers: their interrupts share one priority, so they never nest and
- * each ring has a single producer at a time */
-static rx_entry_t rxq[RX_Q];
-static txd_entry_t txdq[TXD_Q];
-static _Atomic uint32_t rx_head, rx_tail, txd_head, txd_tail, lost;
+/* the three controllers' interrupts share one priority, so they never nest: one queue pair serves
+ * them all with a single producer at a time */
+static can_events_t *events;
 static _Atomic uint32_t tx_busy[BOARD_CAN_BUSES]; /* MB bits handed to the controller, not yet flagged */
 static uint32_t error_events[BOARD_CAN_BUSES];
 static bool recovering[BOARD_CAN_BUSES];
@@ -59,8 +44,9 @@ static bool configured[BOARD_CAN_BUSES];
 
 #define CAN(bus, off) REG32(base[bus] + (off))
 
-void flexcan_init(void)
+void can_hw_init(can_events_t *ev)
 {
+    events = ev;
     CCM_CCGR0 |= CCGR0_CAN1 | CCGR0_CAN1_SERIAL | CCGR0_CAN2 | CCGR0_CAN2_SERIAL;
     CCM_CCGR7 |= CCGR7_CAN3 | CCGR7_CAN3_SERIAL;
     uint32_t tx_pad = PAD_SRE | PAD_DSE(6u) | PAD_SPEED(2u);
@@ -88,48 +74,25 @@ void flexcan_init(void)
     nvic_enable(IRQ_CAN3, 1u);
 }
 
-/* prescaler p and time quanta per bit n with n · p · bps = CAN clock, smallest p. n ≤ 21 so that
- * tseg1 = n − 1 − n/5 fits PROPSEG + PSEG1 (8 + 8 tq); n ≥ 8 as the manual's minimum bit time */
-static bool bit_timing(uint32_t bps, uint32_t *p, uint32_t *n)
-{
-    if (bps == 0u) {
-        return false;
-    }
-    for (uint32_t pp = 1u; pp <= 256u; pp++) {
-        if (CAN_CLK_HZ % (pp * bps) != 0u) {
-            continue;
-        }
-        uint32_t nn = CAN_CLK_HZ / (pp * bps);
-        if (nn >= 8u && nn <= 21u) {
-            *p = pp;
-            *n = nn;
-            return true;
-        }
-        if (nn < 8u) {
-            return false;
-        }
-    }
-    return false;
-}
+/* n ≤ 21 so that tseg1 = n − 1 − n/5 fits PROPSEG + PSEG1 (8 + 8 tq); n ≥ 8 as the manual's minimum
+ * bit time; PRESDIV + 1 ≤ 256 */
+#define MAX_PRESCALER 256u
+#define MIN_TQ 8u
+#define MAX_TQ 21u
 
 static bool wait_mcr(uint8_t bus, uint32_t mask, bool set)
 {
-    for (uint32_t i = 0u; i < 1000000u; i++) {
-        if (((CAN(bus, CAN_MCR) & mask) != 0u) == set) {
-            return true;
-        }
-    }
-    return false;
+    return reg_wait(&CAN(bus, CAN_MCR), mask, set, 1000000u);
 }
 
-bool flexcan_configure(uint8_t bus, const cfg_bus_t *cfg)
+bool can_hw_configure(uint8_t bus, const cfg_bus_t *cfg)
 {
     if (bus >= BOARD_CAN_BUSES || (cfg->frame_flags & (CAN_FLAG_FD | CAN_FLAG_BRS)) != 0u) {
         return false; /* classic CAN only */
     }
     /* tseg2 = n/5 → 80 % sample point; tseg1 = propseg + pseg1, each 1…8 tq; pseg2 2…8 tq */
     uint32_t p = 0u, n = 0u;
-    if (!bit_timing(cfg->timing.nominal_bps, &p, &n)) {
+    if (!can_bit_timing(CAN_CLK_HZ, cfg->timing.nominal_bps, MAX_PRESCALER, MIN_TQ, MAX_TQ, &p, &n)) {
         return false;
     }
     uint32_t pseg2 = n / 5u;
@@ -206,7 +169,7 @@ static void put_data(uint32_t mb_addr, const uint8_t *d, uint8_t len)
     REG32(mb_addr + 12u) = w[1];
 }
 
-bool flexcan_send(uint8_t bus, const can_frame_t *f)
+bool can_hw_send(uint8_t bus, const can_frame_t *f)
 {
     if (bus >= BOARD_CAN_BUSES || !configured[bus] || f->len > 8u ||
         (f->flags & (CAN_FLAG_FD | CAN_FLAG_BRS)) != 0u) {
@@ -234,7 +197,7 @@ bool flexcan_send(uint8_t bus, const can_frame_t *f)
     return true;
 }
 
-uint8_t flexcan_abort(uint8_t bus)
+uint8_t can_hw_abort(uint8_t bus)
 {
     if (bus >= BOARD_CAN_BUSES || !configured[bus]) {
         return 0u;
@@ -258,7 +221,7 @@ uint8_t flexcan_abort(uint8_t bus)
     return n;
 }
 
-void flexcan_status(uint8_t bus, can_status_t *st)
+void can_hw_status(uint8_t bus, can_status_t *st)
 {
     memset(st, 0, sizeof *st);
     if (bus >= BOARD_CAN_BUSES || !configured[bus]) {
@@ -288,7 +251,7 @@ void flexcan_status(uint8_t bus, can_status_t *st)
     }
 }
 
-void flexcan_recover(uint8_t bus)
+void can_hw_recover(uint8_t bus)
 {
     /* with BOFFREC cleared the controller leaves bus-off after 128 × 11 recessive bits */
     if (bus < BOARD_CAN_BUSES && configured[bus]) {
@@ -306,25 +269,17 @@ static void push_rx(uint8_t bus, uint32_t a, uint32_t now)
     if ((cs & MB_CS_RTR) != 0u) {
         return; /* remote frames carry no drive reply */
     }
-    uint32_t head = atomic_load_explicit(&rx_head, memory_order_relaxed);
-    uint32_t tail = atomic_load_explicit(&rx_tail, memory_order_acquire);
-    if (head - tail >= RX_Q) {
-        atomic_fetch_add_explicit(&lost, 1u, memory_order_relaxed);
-        return;
-    }
-    rx_entry_t *e = &rxq[head % RX_Q];
     bool ext = (cs & MB_CS_IDE) != 0u;
     uint32_t dlc = (cs >> MB_CS_DLC_SHIFT) & 0xFu;
-    e->bus = bus;
-    e->t_us = now;
-    e->f.id = ext ? (id & CAN_EXT_ID_MAX) : ((id >> MB_ID_STD_SHIFT) & CAN_STD_ID_MAX);
-    e->f.flags = ext ? CAN_FLAG_EXT : 0u;
-    e->f.len = (uint8_t)(dlc > 8u ? 8u : dlc);
+    can_frame_t f;
+    f.id = ext ? (id & CAN_EXT_ID_MAX) : ((id >> MB_ID_STD_SHIFT) & CAN_STD_ID_MAX);
+    f.flags = ext ? CAN_FLAG_EXT : 0u;
+    f.len = (uint8_t)(dlc > 8u ? 8u : dlc);
     for (uint32_t i = 0u; i < 8u; i++) {
         uint32_t w = i < 4u ? w0 : w1;
-        e->f.data[i] = (uint8_t)(w >> (24u - 8u * (i % 4u)));
+        f.data[i] = (uint8_t)(w >> (24u - 8u * (i % 4u)));
     }
-    atomic_store_explicit(&rx_head, head + 1u, memory_order_release);
+    (void)can_events_push_rx(events, bus, &f, now);
 }
 
 static void isr(uint8_t bus)
@@ -337,7 +292,7 @@ static void isr(uint8_t bus)
     }
     if ((flags & CAN_IFLAG1_FIFO_OVF) != 0u) {
         CAN(bus, CAN_IFLAG1) = CAN_IFLAG1_FIFO_OVF | CAN_IFLAG1_FIFO_WARN;
-        atomic_fetch_add_explicit(&lost, 1u, memory_order_relaxed);
+        can_events_count_lost(events);
     }
     uint32_t done = flags & TX_MASK;
     for (uint32_t mb = MB_TX0; done != 0u && mb < MB_TX0 + N_TX; mb++) {
@@ -352,16 +307,9 @@ static void isr(uint8_t bus)
         if (((cs & MB_CS_CODE_MASK) >> MB_CS_CODE_SHIFT) == MB_CODE_TX_ABORT) {
             continue; /* cancelled before it reached the wire */
         }
-        uint32_t head = atomic_load_explicit(&txd_head, memory_order_relaxed);
-        uint32_t tail = atomic_load_explicit(&txd_tail, memory_order_acquire);
-        if (head - tail < TXD_Q) {
-            txd_entry_t *e = &txdq[head % TXD_Q];
-            e->bus = bus;
-            e->ext = (cs & MB_CS_IDE) != 0u;
-            e->id = e->ext ? (id & CAN_EXT_ID_MAX) : ((id >> MB_ID_STD_SHIFT) & CAN_STD_ID_MAX);
-            e->t_us = now;
-            atomic_store_explicit(&txd_head, head + 1u, memory_order_release);
-        }
+        bool ext = (cs & MB_CS_IDE) != 0u;
+        uint32_t tx_id = ext ? (id & CAN_EXT_ID_MAX) : ((id >> MB_ID_STD_SHIFT) & CAN_STD_ID_MAX);
+        (void)can_events_push_tx_done(events, bus, tx_id, ext, now);
     }
     (void)CAN(bus, CAN_TIMER); /* unlock the last MB read */
 }
@@ -379,33 +327,4 @@ void can2_isr(void)
 void can3_isr(void)
 {
     isr(2u);
-}
-
-bool flexcan_pop_rx(uint8_t *bus, can_frame_t *f, uint32_t *t_us)
-{
-    uint32_t tail = atomic_load_explicit(&rx_tail, memory_order_relaxed);
-    if (tail == atomic_load_explicit(&rx_head, memory_order_acquire)) {
-        return false;
-    }
-    const rx_entry_t *e = &rxq[tail % RX_Q];
-    *bus = e->bus;
-    *f = e->f;
-    *t_us = e->t_us;
-    atomic_store_explicit(&rx_tail, tail + 1u, memory_order_release);
-    return true;
-}
-
-bool flexcan_pop_tx_done(uint8_t *bus, uint32_t *id, bool *ext, uint32_t *t_us)
-{
-    uint32_t tail = atomic_load_explicit(&txd_tail, memory_order_relaxed);
-    if (tail == atomic_load_explicit(&txd_head, memory_order_acquire)) {
-        return false;
-    }
-    const txd_entry_t *e = &txdq[tail % TXD_Q];
-    *bus = e->bus;
-    *id = e->id;
-    *ext = e->ext;
-    *t_us = e->t_us;
-    atomic_store_explicit(&txd_tail, tail + 1u, memory_order_release);
-    return true;
 }

@@ -12,7 +12,9 @@
 
 #include <stdint.h>
 
-#define REG32(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
+/* 4 priority bits (16 levels), as NXP's MIMXRT1062 device header has it (__NVIC_PRIO_BITS) */
+#define NVIC_PRIO_BITS 4u
+#include "cortexm_regs.h" /* REG32, NVIC, SCB VTOR/CPACR, PRIMASK, barriers */
 #define REG16(addr) (*(volatile uint16_t *)(uintptr_t)(addr))
 
 /* ---- memory map (IMXRT1060RM Rev. 3, chapter "Memory Maps", system memory map table) ---- */
@@ -329,14 +331,13 @@
 #define BD_TX_R (1u << 15)                    /* ready: owned by the MAC */
 #define BD_TX_TC (1u << 10)                   /* append the FCS */
 
-/* ---- Cortex-M7 system (ARMv7-M ARM §B3.2, §B3.4, §B3.5, §B2.2.7) ---- */
-#define SCB_VTOR REG32(0xE000ED08u)
+/* ---- Cortex-M7 caches and MPU (ARMv7-M ARM §B3.2, §B3.5, §B2.2.7); the rest of the core:
+ *      port/cortexm/cortexm_regs.h ---- */
 #define SCB_CCR REG32(0xE000ED14u)
 #define SCB_CCR_DC (1u << 16)
 #define SCB_CCR_IC (1u << 17)
 #define SCB_CCSIDR REG32(0xE000ED80u)
 #define SCB_CSSELR REG32(0xE000ED84u)
-#define SCB_CPACR REG32(0xE000ED88u)
 #define MPU_CTRL REG32(0xE000ED94u)
 #define MPU_CTRL_ENABLE (1u << 0)
 #define MPU_CTRL_PRIVDEFENA (1u << 2)         /* default memory map behind the regions */
@@ -352,8 +353,6 @@
 #define SCB_ICIALLU REG32(0xE000EF50u)
 #define SCB_DCISW REG32(0xE000EF60u)
 #define SCB_DCCISW REG32(0xE000EF74u)
-#define NVIC_ISER(n) REG32(0xE000E100u + 4u * (n))
-#define NVIC_IPR_BYTE(irq) (*(volatile uint8_t *)(uintptr_t)(0xE000E400u + (irq)))
 
 /* interrupt positions (IMXRT1060RM Rev. 3, chapter "Interrupts and DMA Events", CM7 interrupt table) */
 #define IRQ_LPUART4 23u
@@ -362,33 +361,5 @@
 #define IRQ_ENET 114u
 #define IRQ_CAN3 154u
 #define IRQ_COUNT 160u
-
-static inline void nvic_enable(uint32_t irq, uint8_t prio)
-{
-    NVIC_IPR_BYTE(irq) = (uint8_t)(prio << 4); /* 4 priority bits implemented */
-    NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
-}
-
-static inline uint32_t irq_save(void)
-{
-    uint32_t primask;
-    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
-    return primask;
-}
-
-static inline void irq_restore(uint32_t primask)
-{
-    __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
-}
-
-static inline void dsb(void)
-{
-    __asm__ volatile("dsb" ::: "memory");
-}
-
-static inline void isb(void)
-{
-    __asm__ volatile("isb" ::: "memory");
-}
 
 #endif

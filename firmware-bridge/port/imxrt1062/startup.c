@@ -25,15 +25,13 @@
 #include <string.h>
 
 #include "board.h"
+#include "crt0.h"
 #include "regs.h"
 
-extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack, _sdma, _edma;
+extern uint32_t _sdma, _edma;
 extern const uint8_t _flash_image_len[]; /* a linker symbol: its address is the image length */
 
-int main(void);
-void reset_handler(void);
 void reset_continue(void);
-void default_handler(void);
 
 /* ---- FlexSPI NOR configuration block (512 bytes; field offsets per the RM's configuration block
  *      table, little-endian words) ---- */
@@ -102,38 +100,13 @@ __attribute__((section(".ivt"), used)) static const ivt_t ivt = {
 };
 
 /* ---- vector table (placed at the start of .isr_vector, 1024-aligned for VTOR) ---- */
-typedef union {
-    void (*handler)(void);
-    void *stack_top;
-} vector_t;
-
-#define EXC(n) (n)
-#define IRQ(n) (16u + (n))
-
 __attribute__((section(".isr_vector"), used)) static const vector_t vectors[16u + IRQ_COUNT] = {
-    [0] = { .stack_top = &_estack },
-    [EXC(1)] = { .handler = reset_handler },
-    [EXC(2)] = { .handler = default_handler },  /* NMI */
-    [EXC(3)] = { .handler = default_handler },  /* HardFault */
-    [EXC(4)] = { .handler = default_handler },  /* MemManage */
-    [EXC(5)] = { .handler = default_handler },  /* BusFault */
-    [EXC(6)] = { .handler = default_handler },  /* UsageFault */
-    [EXC(11)] = { .handler = default_handler }, /* SVCall */
-    [EXC(12)] = { .handler = default_handler }, /* DebugMonitor */
-    [EXC(14)] = { .handler = default_handler }, /* PendSV */
-    [EXC(15)] = { .handler = default_handler }, /* SysTick */
-    [IRQ(IRQ_LPUART4)] = { .handler = lpuart4_isr },
-    [IRQ(IRQ_CAN1)] = { .handler = can1_isr },
-    [IRQ(IRQ_CAN2)] = { .handler = can2_isr },
-    [IRQ(IRQ_CAN3)] = { .handler = can3_isr },
+    CRT0_SYSTEM_VECTORS,
+    [VECTOR_IRQ(IRQ_LPUART4)] = { .handler = lpuart4_isr },
+    [VECTOR_IRQ(IRQ_CAN1)] = { .handler = can1_isr },
+    [VECTOR_IRQ(IRQ_CAN2)] = { .handler = can2_isr },
+    [VECTOR_IRQ(IRQ_CAN3)] = { .handler = can3_isr },
 };
-
-void default_handler(void)
-{
-    for (;;) {
-        __asm__ volatile("nop");
-    }
-}
 
 /*
  * FlexRAM: every bank DTCM (GPR17), DTCM size field 512 KB and ITCM 0 (GPR14 [23:16] = 0xA0),
@@ -211,18 +184,13 @@ static void caches_init(void)
     isb();
 }
 
+/* the caches and the MPU first (they touch neither .data nor .bss), then the C runtime start
+ * (port/cortexm/crt0.c: .data, .bss, main) */
 void reset_continue(void)
 {
-    SCB_CPACR |= 0xFu << 20; /* CP10, CP11 full access: FPU on before any float instruction */
-    dsb();
-    isb();
+    fpu_enable();
     SCB_VTOR = (uint32_t)(uintptr_t)vectors;
-    size_t data_len = (size_t)((uintptr_t)&_edata - (uintptr_t)&_sdata);
-    size_t bss_len = (size_t)((uintptr_t)&_ebss - (uintptr_t)&_sbss);
-    memcpy(&_sdata, &_sidata, data_len);
-    memset(&_sbss, 0, bss_len);
     caches_init();
     memset(&_sdma, 0, (size_t)((uintptr_t)&_edma - (uintptr_t)&_sdma));
-    (void)main();
-    default_handler();
+    crt0_start();
 }

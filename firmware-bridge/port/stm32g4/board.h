@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "bridge.h"
+#include "mcu_drivers.h"
 
 #define HSE_HZ 24000000u
 #define SYSCLK_HZ 160000000u
@@ -29,31 +30,11 @@
 #define BOARD_CAN_BUSES 3u
 #define BOARD_MAX_DATA_BPS 5000000u /* transceiver limit (TCAN1044V: 5 Mbit/s data phase) */
 
-/* clock.c */
-bool clock_init(void);        /* false: HSE did not start, running from HSI16 instead */
-uint32_t clock_now_us(void);  /* TIM2, 1 MHz, free-running 32 bit */
+/* clock.c (clock_init: false when HSE did not start, running from HSI16 instead; clock_now_us: TIM2),
+ * uart.c (USART1), fdcan.c (FDCAN1–3): the interface of mcu_drivers.h */
 void iwdg_start(void);
 void iwdg_kick(void);
-void led_init(void);
-void led_set(bool on);
-
-/* uart.c */
-void uart_init(void);
-size_t uart_read(uint8_t *buf, size_t cap);
-size_t uart_tx_free(void);
-bool uart_write(const uint8_t *buf, size_t len);
-uint32_t uart_errors(void);
 void usart1_isr(void);
-
-/* fdcan.c */
-void fdcan_init(void);
-bool fdcan_configure(uint8_t bus, const cfg_bus_t *cfg);
-bool fdcan_send(uint8_t bus, const can_frame_t *f);
-uint8_t fdcan_abort(uint8_t bus);
-void fdcan_status(uint8_t bus, can_status_t *st);
-void fdcan_recover(uint8_t bus);
-bool fdcan_pop_rx(uint8_t *bus, can_frame_t *f, uint32_t *t_us);
-bool fdcan_pop_tx_done(uint8_t *bus, uint32_t *id, bool *ext, uint32_t *t_us);
 void fdcan1_it0_isr(void);
 void fdcan2_it0_isr(void);
 void fdcan3_it0_isr(void);

@@ -5,16 +5,6 @@
 #include "board.h"
 #include "regs.h"
 
-static bool wait_set(volatile uint32_t *reg, uint32_t mask, uint32_t loops)
-{
-    while ((*reg & mask) == 0u) {
-        if (loops-- == 0u) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool clock_init(void)
 {
     /* FPU already enabled by the reset handler */
@@ -23,12 +13,12 @@ bool clock_init(void)
 
     /* HSE crystal; on failure run the same PLL from HSI16 (M 4 → 4 MHz) */
     RCC_CR |= RCC_CR_HSEON;
-    bool hse = wait_set(&RCC_CR, RCC_CR_HSERDY, 2000000u);
+    bool hse = reg_wait(&RCC_CR, RCC_CR_HSERDY, true, 2000000u);
     uint32_t src = hse ? RCC_PLLCFGR_SRC_HSE : RCC_PLLCFGR_SRC_HSI16;
     uint32_t m = hse ? 6u : 4u;
     if (!hse) {
         RCC_CR |= RCC_CR_HSION;
-        (void)wait_set(&RCC_CR, RCC_CR_HSIRDY, 2000000u);
+        (void)reg_wait(&RCC_CR, RCC_CR_HSIRDY, true, 2000000u);
     }
 
     /* range 1 boost mode (RM0440 §6.1.5): halve the AHB clock while switching above 80 MHz */
@@ -46,7 +36,7 @@ bool clock_init(void)
     RCC_PLLCFGR = src | ((m - 1u) << RCC_PLLCFGR_M_SHIFT) | (80u << RCC_PLLCFGR_N_SHIFT) |
                   RCC_PLLCFGR_QEN | (1u << RCC_PLLCFGR_Q_SHIFT) | RCC_PLLCFGR_REN | (0u << RCC_PLLCFGR_R_SHIFT);
     RCC_CR |= RCC_CR_PLLON;
-    (void)wait_set(&RCC_CR, RCC_CR_PLLRDY, 2000000u);
+    (void)reg_wait(&RCC_CR, RCC_CR_PLLRDY, true, 2000000u);
 
     RCC_CFGR = (RCC_CFGR & ~(RCC_CFGR_SW_MASK | (7u << RCC_CFGR_PPRE1_SHIFT) | (7u << RCC_CFGR_PPRE2_SHIFT))) |
                RCC_CFGR_SW_PLL;

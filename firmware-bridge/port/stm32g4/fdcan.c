@@ -5,39 +5,22 @@
  * Per controller: all received frames (standard and extended, no filters) go to Rx FIFO 0; the
  * three Tx buffers run as a priority queue (TXBC.TFQM = 1: the lowest identifier is sent first,
  * RM0440 §44.3.6); every transmitted frame leaves an entry in the Tx event FIFO (EFC = 1). Line 0
- * interrupts drain Rx FIFO 0 and the Tx event FIFO into rings the main loop reads, each entry time
- * stamped with the µs clock. Bit timing from the 80 MHz kernel clock with an 80 % nominal and 75 %
- * data sample point; transmitter delay compensation above 1 Mbit/s in the data phase.
+ * interrupts drain Rx FIFO 0 and the Tx event FIFO into the CAN event queues the main loop reads
+ * (port/cortexm/can_events.h), each entry time stamped with the µs clock. Bit timing from the
+ * 80 MHz kernel clock with an 80 % nominal and 75 % data sample point; transmitter delay
+ * compensation above 1 Mbit/s in the data phase.
  */
-#include <stdatomic.h>
 #include <string.h>
 
 #include "board.h"
+#include "can_bit_timing.h"
 #include "regs.h"
-
-/* one ring for the three controllers: their interrupts share one priority, so they never nest
- * and the ring has a single producer at a time */
-#define RX_Q 64u /* power of two */
-#define TXD_Q 64u
-
-typedef struct {
-    uint8_t bus;
-    uint32_t t_us;
-    can_frame_t f;
-} rx_entry_t;
-
-typedef struct {
-    uint8_t bus;
-    bool ext;
-    uint32_t id;
-    uint32_t t_us;
-} txd_entry_t;
 
 static const uint32_t base[BOARD_CAN_BUSES] = { FDCAN1_BASE, FDCAN2_BASE, FDCAN3_BASE };
 
-static rx_entry_t rxq[RX_Q];
-static txd_entry_t txdq[TXD_Q];
-static _Atomic uint32_t rx_head, rx_tail, txd_head, txd_tail, lost;
+/* the three controllers' interrupts share one priority, so they never nest: one queue pair serves
+ * them all with a single producer at a time */
+static can_events_t *events;
 static uint32_t error_events[BOARD_CAN_BUSES];
 
 #define FD(bus, off) REG32(base[bus] + (off))
@@ -58,8 +41,9 @@ static void gpio_af(uint32_t port, unsigned pin, uint32_t af)
     }
 }
 
-void fdcan_init(void)
+void can_hw_init(can_events_t *ev)
 {
+    events = ev;
     RCC_AHB2ENR |= RCC_AHB2ENR_GPIOAEN | RCC_AHB2ENR_GPIOBEN;
     RCC_APB1ENR1 |= RCC_APB1ENR1_FDCANEN;
     (void)RCC_APB1ENR1;
@@ -74,47 +58,19 @@ void fdcan_init(void)
     nvic_enable(IRQ_FDCAN3_IT0, 1u);
 }
 
-/* time quanta for a bit rate: prescaler p and tq per bit n with n · p · bps = clock */
-static bool bit_timing(uint32_t bps, uint32_t max_p, uint32_t min_n, uint32_t max_n, uint32_t *p, uint32_t *n)
-{
-    if (bps == 0u) {
-        return false;
-    }
-    for (uint32_t pp = 1u; pp <= max_p; pp++) {
-        if (FDCAN_CLK_HZ % (pp * bps) != 0u) {
-            continue;
-        }
-        uint32_t nn = FDCAN_CLK_HZ / (pp * bps);
-        if (nn >= min_n && nn <= max_n) {
-            *p = pp;
-            *n = nn;
-            return true;
-        }
-        if (nn < min_n) {
-            return false;
-        }
-    }
-    return false;
-}
-
 static bool wait_cccr(uint8_t bus, uint32_t mask, bool set)
 {
-    for (uint32_t i = 0u; i < 1000000u; i++) {
-        if (((FD(bus, FDCAN_CCCR) & mask) != 0u) == set) {
-            return true;
-        }
-    }
-    return false;
+    return reg_wait(&FD(bus, FDCAN_CCCR), mask, set, 1000000u);
 }
 
-bool fdcan_configure(uint8_t bus, const cfg_bus_t *cfg)
+bool can_hw_configure(uint8_t bus, const cfg_bus_t *cfg)
 {
     if (bus >= BOARD_CAN_BUSES) {
         return false;
     }
     /* nominal: 1 + tseg1 + tseg2 tq, tseg2 = n/5 → 80 % sample point; NTSEG1 ≤ 256 → n ≤ 320 */
     uint32_t np = 0u, nn = 0u;
-    if (!bit_timing(cfg->timing.nominal_bps, 512u, 8u, 320u, &np, &nn)) {
+    if (!can_bit_timing(FDCAN_CLK_HZ, cfg->timing.nominal_bps, 512u, 8u, 320u, &np, &nn)) {
         return false;
     }
     uint32_t ntseg2 = nn / 5u;
@@ -126,7 +82,8 @@ bool fdcan_configure(uint8_t bus, const cfg_bus_t *cfg)
     if (brs) {
         /* data: DTSEG1 ≤ 32 → n ≤ 40, DTSEG2 ≤ 16, DBRP ≤ 32; 75 % sample point */
         uint32_t dp = 0u, dn = 0u;
-        if (cfg->timing.data_bps > BOARD_MAX_DATA_BPS || !bit_timing(cfg->timing.data_bps, 32u, 8u, 40u, &dp, &dn)) {
+        if (cfg->timing.data_bps > BOARD_MAX_DATA_BPS ||
+            !can_bit_timing(FDCAN_CLK_HZ, cfg->timing.data_bps, 32u, 8u, 40u, &dp, &dn)) {
             return false;
         }
         uint32_t dtseg2 = dn / 4u;
@@ -169,7 +126,7 @@ bool fdcan_configure(uint8_t bus, const cfg_bus_t *cfg)
     return wait_cccr(bus, FDCAN_CCCR_INIT, false);
 }
 
-bool fdcan_send(uint8_t bus, const can_frame_t *f)
+bool can_hw_send(uint8_t bus, const can_frame_t *f)
 {
     if (bus >= BOARD_CAN_BUSES || f->len > CAN_MAX_DATA) {
         return false;
@@ -198,7 +155,7 @@ bool fdcan_send(uint8_t bus, const can_frame_t *f)
     return true;
 }
 
-uint8_t fdcan_abort(uint8_t bus)
+uint8_t can_hw_abort(uint8_t bus)
 {
     if (bus >= BOARD_CAN_BUSES) {
         return 0u;
@@ -211,7 +168,7 @@ uint8_t fdcan_abort(uint8_t bus)
     return (uint8_t)((pending & 1u) + ((pending >> 1) & 1u) + ((pending >> 2) & 1u));
 }
 
-void fdcan_status(uint8_t bus, can_status_t *st)
+void can_hw_status(uint8_t bus, can_status_t *st)
 {
     memset(st, 0, sizeof *st);
     if (bus >= BOARD_CAN_BUSES) {
@@ -237,7 +194,7 @@ void fdcan_status(uint8_t bus, can_status_t *st)
     }
 }
 
-void fdcan_recover(uint8_t bus)
+void can_hw_recover(uint8_t bus)
 {
     /* after bus-off the controller sets INIT; clearing it starts the 129 × 11 recessive-bit wait */
     if (bus < BOARD_CAN_BUSES && (FD(bus, FDCAN_CCCR) & FDCAN_CCCR_INIT) != 0u) {
@@ -259,28 +216,20 @@ static void isr(uint8_t bus)
         uint32_t el = ram(bus) + SRAMCAN_RF0 + idx * SRAMCAN_ELEM;
         uint32_t r0 = REG32(el);
         uint32_t r1 = REG32(el + 4u);
-        uint32_t head = atomic_load_explicit(&rx_head, memory_order_relaxed);
-        uint32_t tail = atomic_load_explicit(&rx_tail, memory_order_acquire);
-        if (head - tail < RX_Q) {
-            rx_entry_t *e = &rxq[head % RX_Q];
-            bool ext = (r0 & (1u << 30)) != 0u;
-            bool fd = (r1 & (1u << 21)) != 0u;
-            e->bus = bus;
-            e->t_us = now;
-            e->f.id = ext ? (r0 & CAN_EXT_ID_MAX) : ((r0 >> 18) & CAN_STD_ID_MAX);
-            e->f.flags = (uint8_t)((ext ? CAN_FLAG_EXT : 0u) | (fd ? CAN_FLAG_FD : 0u) |
-                                   (((r1 & (1u << 20)) != 0u) ? CAN_FLAG_BRS : 0u));
-            e->f.len = can_dlc_to_len((uint8_t)((r1 >> 16) & 0xFu), fd);
-            for (uint32_t i = 0u; i < e->f.len; i += 4u) {
-                uint32_t w = REG32(el + 8u + i);
-                for (uint32_t k = 0u; k < 4u && i + k < e->f.len; k++) {
-                    e->f.data[i + k] = (uint8_t)(w >> (8u * k));
-                }
+        bool ext = (r0 & (1u << 30)) != 0u;
+        bool fd = (r1 & (1u << 21)) != 0u;
+        can_frame_t f;
+        f.id = ext ? (r0 & CAN_EXT_ID_MAX) : ((r0 >> 18) & CAN_STD_ID_MAX);
+        f.flags = (uint8_t)((ext ? CAN_FLAG_EXT : 0u) | (fd ? CAN_FLAG_FD : 0u) |
+                            (((r1 & (1u << 20)) != 0u) ? CAN_FLAG_BRS : 0u));
+        f.len = can_dlc_to_len((uint8_t)((r1 >> 16) & 0xFu), fd);
+        for (uint32_t i = 0u; i < f.len; i += 4u) {
+            uint32_t w = REG32(el + 8u + i);
+            for (uint32_t k = 0u; k < 4u && i + k < f.len; k++) {
+                f.data[i + k] = (uint8_t)(w >> (8u * k));
             }
-            atomic_store_explicit(&rx_head, head + 1u, memory_order_release);
-        } else {
-            atomic_fetch_add_explicit(&lost, 1u, memory_order_relaxed);
         }
+        (void)can_events_push_rx(events, bus, &f, now);
         FD(bus, FDCAN_RXF0A) = idx;
     }
     for (uint32_t guard = 0u; guard < 4u; guard++) {
@@ -290,16 +239,9 @@ static void isr(uint8_t bus)
         }
         uint32_t idx = (s >> 8) & 3u;
         uint32_t e0 = REG32(ram(bus) + SRAMCAN_TEF + idx * 8u);
-        uint32_t head = atomic_load_explicit(&txd_head, memory_order_relaxed);
-        uint32_t tail = atomic_load_explicit(&txd_tail, memory_order_acquire);
-        if (head - tail < TXD_Q) {
-            txd_entry_t *e = &txdq[head % TXD_Q];
-            e->bus = bus;
-            e->ext = (e0 & (1u << 30)) != 0u;
-            e->id = e->ext ? (e0 & CAN_EXT_ID_MAX) : ((e0 >> 18) & CAN_STD_ID_MAX);
-            e->t_us = now;
-            atomic_store_explicit(&txd_head, head + 1u, memory_order_release);
-        }
+        bool ext = (e0 & (1u << 30)) != 0u;
+        uint32_t id = ext ? (e0 & CAN_EXT_ID_MAX) : ((e0 >> 18) & CAN_STD_ID_MAX);
+        (void)can_events_push_tx_done(events, bus, id, ext, now);
         FD(bus, FDCAN_TXEFA) = idx;
     }
 }
@@ -317,33 +259,4 @@ void fdcan2_it0_isr(void)
 void fdcan3_it0_isr(void)
 {
     isr(2u);
-}
-
-bool fdcan_pop_rx(uint8_t *bus, can_frame_t *f, uint32_t *t_us)
-{
-    uint32_t tail = atomic_load_explicit(&rx_tail, memory_order_relaxed);
-    if (tail == atomic_load_explicit(&rx_head, memory_order_acquire)) {
-        return false;
-    }
-    const rx_entry_t *e = &rxq[tail % RX_Q];
-    *bus = e->bus;
-    *f = e->f;
-    *t_us = e->t_us;
-    atomic_store_explicit(&rx_tail, tail + 1u, memory_order_release);
-    return true;
-}
-
-bool fdcan_pop_tx_done(uint8_t *bus, uint32_t *id, bool *ext, uint32_t *t_us)
-{
-    uint32_t tail = atomic_load_explicit(&txd_tail, memory_order_relaxed);
-    if (tail == atomic_load_explicit(&txd_head, memory_order_acquire)) {
-        return false;
-    }
-    const txd_entry_t *e = &txdq[tail % TXD_Q];
-    *bus = e->bus;
-    *id = e->id;
-    *ext = e->ext;
-    *t_us = e->t_us;
-    atomic_store_explicit(&txd_tail, tail + 1u, memory_order_release);
-    return true;
 }

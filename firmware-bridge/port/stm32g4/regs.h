@@ -6,8 +6,7 @@
  *     §6.4 PWR registers, §7.4 RCC registers, §9.4 GPIO registers, §29.4 TIM2–TIM5 registers,
  *     §37.8 USART registers, §40.4 IWDG registers, §44.3.3 FDCAN message RAM, §44.4 FDCAN registers,
  *     §16.3 Table 97 vector table (interrupt positions).
- *   PM0214 Rev 10 "STM32 Cortex-M4 MCUs and MPUs programming manual": §4.3 NVIC, §4.4 SCB,
- *     §4.6.1 CPACR (FPU enable).
+ *   Cortex-M4 core registers (NVIC, SCB, PRIMASK): port/cortexm/cortexm_regs.h (PM0214, ARMv7-M ARM).
  *   DS12288 Rev 6 (STM32G474xB/xC/xE datasheet) Table 13: alternate functions of PA8/PA9/PA10/PA15,
  *     PB8/PB9/PB12/PB13.
  * Offsets and bit positions are those documents' facts; names follow the manual.
@@ -17,7 +16,9 @@
 
 #include <stdint.h>
 
-#define REG32(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
+/* 4 priority bits: RM0440 §16.1 (NVIC: 16 programmable priority levels); PM0214 §4.3.7 */
+#define NVIC_PRIO_BITS 4u
+#include "cortexm_regs.h" /* REG32, NVIC, SCB, PRIMASK */
 
 /* ---- memory map (RM0440 §2.2.2) ---- */
 #define TIM2_BASE 0x40000000u
@@ -182,11 +183,6 @@
 #define SRAMCAN_TFQ 0x278u /* Tx buffers: 3 × 18 words */
 #define SRAMCAN_ELEM 72u    /* 2 header words + 64 data bytes */
 
-/* ---- Cortex-M4 system (PM0214) ---- */
-#define NVIC_ISER(n) REG32(0xE000E100u + 4u * (n))
-#define NVIC_IPR_BYTE(irq) (*(volatile uint8_t *)(uintptr_t)(0xE000E400u + (irq)))
-#define SCB_CPACR REG32(0xE000ED88u)
-
 /* interrupt positions (RM0440 Table 97) */
 #define IRQ_FDCAN1_IT0 21u
 #define IRQ_TIM2 28u
@@ -194,24 +190,5 @@
 #define IRQ_FDCAN2_IT0 86u
 #define IRQ_FDCAN3_IT0 88u
 #define IRQ_COUNT 102u
-
-static inline void nvic_enable(uint32_t irq, uint8_t prio)
-{
-    NVIC_IPR_BYTE(irq) = (uint8_t)(prio << 4); /* 4 priority bits on STM32G4 */
-    NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
-}
-
-/* PRIMASK save / disable, restore (ARMv7-M: MRS/MSR, CPSID) */
-static inline uint32_t irq_save(void)
-{
-    uint32_t primask;
-    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
-    return primask;
-}
-
-static inline void irq_restore(uint32_t primask)
-{
-    __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
-}
 
 #endif

@@ -1,25 +1,20 @@
 /*
  * uart.c — USART1 at 4 Mbaud to the USB–UART bridge, interrupt-driven through the 8-byte hardware
- * FIFOs into two single-producer / single-consumer rings (ISR ↔ main loop). Receive interrupts fire
- * at half-full FIFO or after a 10-bit-time receiver timeout, so the CPU is not interrupted per byte
- * (RM0440 §37.5.x "USART FIFOs", "receiver timeout"). Register facts: regs.h.
+ * FIFOs into the two byte rings of the port's mcu_io_t (ISR ↔ main loop, port/cortexm/byte_ring.h).
+ * Receive interrupts fire at half-full FIFO or after a 10-bit-time receiver timeout, so the CPU is
+ * not interrupted per byte (RM0440 §37.5.x "USART FIFOs", "receiver timeout"). Register facts:
+ * regs.h.
  */
 #include <stdatomic.h>
 
 #include "board.h"
 #include "regs.h"
 
-#define RX_RING 4096u /* power of two */
-#define TX_RING 4096u
+static mcu_io_t *io;
 
-static uint8_t rx_buf[RX_RING];
-static uint8_t tx_buf[TX_RING];
-static _Atomic uint32_t rx_head, rx_tail; /* head written by the ISR, tail by the main loop */
-static _Atomic uint32_t tx_head, tx_tail; /* head written by the main loop, tail by the ISR */
-static _Atomic uint32_t errors;
-
-void uart_init(void)
+void uart_init(mcu_io_t *mcu_io)
 {
+    io = mcu_io;
     RCC_AHB2ENR |= RCC_AHB2ENR_GPIOAEN;
     RCC_APB2ENR |= RCC_APB2ENR_USART1EN;
     (void)RCC_APB2ENR;
@@ -43,73 +38,28 @@ void usart1_isr(void)
     uint32_t isr = USART1_ISR;
     if ((isr & (USART_ISR_ORE | USART_ISR_FE | USART_ISR_NE)) != 0u) {
         USART1_ICR = USART_ICR_ORECF | USART_ICR_FECF | USART_ICR_NECF;
-        atomic_fetch_add_explicit(&errors, 1u, memory_order_relaxed);
+        atomic_fetch_add_explicit(&io->link_errors, 1u, memory_order_relaxed);
     }
     if ((isr & USART_ISR_RTOF) != 0u) {
         USART1_ICR = USART_ICR_RTOCF;
     }
-    uint32_t head = atomic_load_explicit(&rx_head, memory_order_relaxed);
-    uint32_t tail = atomic_load_explicit(&rx_tail, memory_order_acquire);
     while ((USART1_ISR & USART_ISR_RXFNE) != 0u) {
-        uint8_t b = (uint8_t)USART1_RDR;
-        if (head - tail < RX_RING) {
-            rx_buf[head % RX_RING] = b;
-            head++;
-        } else {
-            atomic_fetch_add_explicit(&errors, 1u, memory_order_relaxed); /* ring full: byte lost */
+        if (!byte_ring_push(&io->link_rx, (uint8_t)USART1_RDR)) {
+            atomic_fetch_add_explicit(&io->link_errors, 1u, memory_order_relaxed); /* ring full: byte lost */
         }
     }
-    atomic_store_explicit(&rx_head, head, memory_order_release);
-
-    uint32_t t = atomic_load_explicit(&tx_tail, memory_order_relaxed);
-    uint32_t h = atomic_load_explicit(&tx_head, memory_order_acquire);
-    while (t != h && (USART1_ISR & USART_ISR_TXFNF) != 0u) {
-        USART1_TDR = tx_buf[t % TX_RING];
-        t++;
+    uint8_t b;
+    while ((USART1_ISR & USART_ISR_TXFNF) != 0u && byte_ring_pop(&io->link_tx, &b)) {
+        USART1_TDR = b;
     }
-    atomic_store_explicit(&tx_tail, t, memory_order_release);
-    if (t == h) {
-        USART1_CR1 &= ~USART_CR1_TXFNFIE; /* the main loop sets it under PRIMASK, see uart_write */
+    if (byte_ring_empty(&io->link_tx)) {
+        USART1_CR1 &= ~USART_CR1_TXFNFIE; /* the main loop sets it under PRIMASK, see uart_tx_start */
     }
 }
 
-size_t uart_read(uint8_t *buf, size_t cap)
+void uart_tx_start(void)
 {
-    uint32_t tail = atomic_load_explicit(&rx_tail, memory_order_relaxed);
-    uint32_t head = atomic_load_explicit(&rx_head, memory_order_acquire);
-    size_t n = 0u;
-    while (tail != head && n < cap) {
-        buf[n++] = rx_buf[tail % RX_RING];
-        tail++;
-    }
-    atomic_store_explicit(&rx_tail, tail, memory_order_release);
-    return n;
-}
-
-size_t uart_tx_free(void)
-{
-    uint32_t head = atomic_load_explicit(&tx_head, memory_order_relaxed);
-    uint32_t tail = atomic_load_explicit(&tx_tail, memory_order_acquire);
-    return TX_RING - (size_t)(head - tail);
-}
-
-bool uart_write(const uint8_t *buf, size_t len)
-{
-    if (len > uart_tx_free()) {
-        return false;
-    }
-    uint32_t head = atomic_load_explicit(&tx_head, memory_order_relaxed);
-    for (size_t i = 0u; i < len; i++) {
-        tx_buf[(head + (uint32_t)i) % TX_RING] = buf[i];
-    }
-    atomic_store_explicit(&tx_head, head + (uint32_t)len, memory_order_release);
     uint32_t pm = irq_save(); /* CR1 is also modified by the ISR */
     USART1_CR1 |= USART_CR1_TXFNFIE;
     irq_restore(pm);
-    return true;
-}
-
-uint32_t uart_errors(void)
-{
-    return atomic_load_explicit(&errors, memory_order_relaxed);
 }
