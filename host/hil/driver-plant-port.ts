@@ -43,6 +43,14 @@ export class DriverPlantPort implements PlantPort {
       bad_frames: c.rx_bad + c.rx_malformed, faults: c.faults, safe_entries: d.counters.safe_entries, coalesced: this.coalesced
     }
     if (d.safeReason !== null) out.safe_reason = d.safeReason
+    const e = d.ecat
+    if (e !== null) {
+      // the EtherCAT segment behind the bridge (PROTOCOL.md §5)
+      out.ecat = ['idle', 'start-up', 'OP', 'degraded', 'failed'][e.master] ?? String(e.master)
+      out.ecat_wkc = `${e.wkc}/${e.wkc_expected}`
+      out.ecat_in_op = e.n_op
+      if (s.diag.n_ecat > 0) out.ecat_dc_jitter_us = Math.round(s.diag.ecat[0].dc_jitter_ns / 100) / 10
+    }
     for (let b = 0; b < 8; b++) {
       const load = s.busLoad(b)
       if (Number.isFinite(load)) out[`bus${b}_load`] = Math.round(load * 1000) / 1000

@@ -111,11 +111,13 @@ test('a host stall trips the bridge watchdog: the EtherCAT knees get quick stop 
 })
 
 test('quad12 trots in HIL with its knees on EtherCAT and the rest on CAN', async () => {
-  const { summary: s, v, seconds } = await trotInHil(MIXED, 'config') // cerebellum run --plant hil --config hil-mixed.yaml
+  const { summary: s, v, seconds, link } = await trotInHil(MIXED, 'config') // cerebellum run --plant hil --config hil-mixed.yaml
   console.log(`  mixed trot: final mode ${s.final_mode}, height ${s.base_height_final} m, forward ${v.toFixed(3)} m/s over the last ${seconds.toFixed(1)} s (commanded 0.4)`)
   assert.is(s.fell, false, 'did not fall')
   assert.is(s.final_mode, 'locomotion')
   assert.ok(v > 0.2, `walked forward at ${v} m/s`)
+  // the link health the TUI shows has the segment
+  assert.ok(link !== null && link.ecat === 'OP' && link.ecat_wkc === '12/12' && link.ecat_in_op === 4, JSON.stringify(link))
 })
 
 test.run()

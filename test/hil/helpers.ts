@@ -137,7 +137,7 @@ export async function enableRetrying (rig: Rig, settle_ms = 300, attempts = 8): 
  * map (timeouts relaxed: RELAXED), given as --motors or as --config; returns the run summary and the ground-truth forward speed over the
  * last 4 s.
  */
-export async function trotInHil (motorsFile: string, via: 'motors' | 'config' = 'motors'): Promise<{ summary: RunSummary, v: number, seconds: number }> {
+export async function trotInHil (motorsFile: string, via: 'motors' | 'config' = 'motors'): Promise<{ summary: RunSummary, v: number, seconds: number, link: Record<string, number | string> | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'cb-hil-'))
   try {
     let text = readFileSync(motorsFile, 'utf8')
@@ -146,14 +146,21 @@ export async function trotInHil (motorsFile: string, via: 'motors' | 'config' = 
     writeFileSync(motors, text)
     let at: { t: number, sensor: number, p: number } | null = null
     const xs: Array<[number, number]> = []
+    let plantLink: (() => Record<string, number | string>) | null = null
+    let link: Record<string, number | string> | null = null
     const summary = await runController({
       robot: SCENE, plant: 'hil', ...(via === 'motors' ? { motors } : { config: motors }), duration_s: 10, locomotion: true, twist: { vx: 0.4 },
-      onReady: (i) => { const L = i.worker.shared.layouts; at = { t: L.telemetry.at.t, sensor: L.telemetry.at.sensor, p: L.sensor.at.gt_p_base_world } },
-      onTelemetry: (r) => { if (at !== null) xs.push([r[at.t], r[at.sensor + at.p]]) }
+      onReady: (i) => { const L = i.worker.shared.layouts; at = { t: L.telemetry.at.t, sensor: L.telemetry.at.sensor, p: L.sensor.at.gt_p_base_world }; plantLink = i.plantLink },
+      onTelemetry: (r) => {
+        if (at === null) return
+        xs.push([r[at.t], r[at.sensor + at.p]])
+        // the link health the TUI shows, once near the end
+        if (link === null && r[at.t] > 9 && plantLink !== null) link = plantLink()
+      }
     })
     const late = xs.filter(([t]) => t > 6)
     const v = late.length > 1 ? (late[late.length - 1][1] - late[0][1]) / (late[late.length - 1][0] - late[0][0]) : NaN
-    return { summary, v, seconds: late.length / 500 }
+    return { summary, v, seconds: late.length / 500, link }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
