@@ -5,10 +5,17 @@
 //   mpc_kinodynamic      the kinodynamic NMPC solve (N = 50), from bench/mpc.bench.ts (its own trot loop)
 //   wbc                  the joints stage with the whole-body QP
 //   tick_mpc_every_tick  estimate + plan + forces (MPC) + joints (WBC): the whole tick, MPC every tick
-//   tick_async_mpc       the whole tick on ticks without an MPC solve (MPC every 10th tick here, as when
-//                        an asynchronous MPC supplies the plan): estimate + plan + last plan + WBC
+//   tick_async_mpc       the whole tick with `locomotion.mpc.kind: kinodynamic` in real time: the NMPC
+//                        (N = 50) solves in its own worker_thread at up to 100 Hz while this loop ticks
+//                        at 500 Hz (paced on the wall clock: wait to 0.3 ms before each release, then
+//                        spin); estimate + plan + snapshot/solution copies + interpolated plan + WBC
+//   forces_async_kino    that run's forces stage: snapshot posting, solution copy, interpolation
+//   mpc_kinodynamic_thread  that run's NMPC solve times in its thread (sharing the machine with the loop)
+//   tick_srbd_between_solves  the whole tick on ticks without an SRBD solve (SRBD MPC every 10th tick)
 // Goals (issue 5): tick_mpc_every_tick p99 ≤ 400 µs, tick_async_mpc p99 ≤ 150 µs.
-//   npm run bench -- control [--seconds S] [--no-kino]
+//   npm run bench -- control [--seconds S] [--no-kino] [--only-async] [--unpaced]
+//   (--only-async: just the kinodynamic thread run; --unpaced: that run's ticks back to back, as the
+//   other rows, instead of paced at 500 Hz: shows what pacing (cold caches after each sleep) costs)
 import { loadRobot } from '../host/robot/load.ts'
 import { Plant } from '../host/sim/plant.ts'
 import { LocomotionCore, LOCO_INFO } from '../host/locomotion/locomotion-core.ts'
@@ -16,6 +23,7 @@ import { DEFAULT_SCENE } from '../host/locomotion/scenario-runner.ts'
 import { summarize } from './lib/stats.ts'
 import type { BenchResult } from './run.ts'
 import mpcBench from './mpc.bench.ts'
+import { attachKinodynamic, type KinoThread } from '../host/locomotion/mpc/kinodynamic-async.ts'
 
 const now = (): bigint => process.hrtime.bigint()
 const us = (a: bigint, b: bigint): number => Number(b - a) / 1000
@@ -59,6 +67,61 @@ async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: nu
   return out
 }
 
+/** The whole tick with the kinodynamic NMPC in its own thread, the loop paced at 500 Hz on the wall clock. */
+async function closedLoopKinoThread (seconds: number, paced = true): Promise<{ tick: number[], forces: number[], solve: number[], used: number, ticks: number, solves: number, fell: boolean }> {
+  const plant = await Plant.load(DEFAULT_SCENE, { seed: 1 })
+  const desc = await loadRobot(DEFAULT_SCENE)
+  const core = await LocomotionCore.create(desc, {
+    feet: plant.info.feet.map((f) => f.name),
+    imu: 'imu',
+    joints: [...plant.jointNames],
+    q_stand: Array.from(plant.keyframeJointPositions('home')),
+    tau_max: plant.info.joints.map((j) => j.torqueLimit),
+    params: { force_source: 1, joint_source: 1 },
+    mpc: { horizon: 0, dt: 0.025 },
+    kino: { horizon: 50, dt: 0.02 }
+  })
+  const kino = await attachKinodynamic(core, 'thread', DEFAULT_SCENE, { horizon: 50, dt: 0.02, rate_hz: 100, delay_ms: 0, controlDt: 0.002 }) as KinoThread
+  const out = { tick: [] as number[], forces: [] as number[], solve: [] as number[], used: 0, ticks: 0, solves: 0, fell: false }
+  const warm = 1.5
+  const cmd = plant.command
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  const period = 2_000_000n
+  let release = now() + period
+  let solves0 = 0
+  for (let k = 0; k * 0.002 < warm + seconds; k++) {
+    const t = k * 0.002
+    // pace: sleep to 0.3 ms before the release, then spin
+    const early = Number(release - now()) / 1e6 - 0.3
+    if (paced && early > 0) Atomics.wait(sleeper, 0, 0, early)
+    while (paced && now() < release) { /* spin */ }
+    release += period
+    core.setCommand(t > 0.3 ? 0.5 : 0, 0, 0, 0, 0, 0, -1, 0)
+    const t0 = now()
+    core.estimate(plant.sensors, 0.002)
+    core.plan(0.002)
+    const t2 = now()
+    core.forces()
+    const t3 = now()
+    core.joints()
+    const t4 = now()
+    cmd.tau_ff.set(core.tau_ff); cmd.q_des.set(core.q_des); cmd.qd_des.set(core.qd_des); cmd.kp.set(core.kp); cmd.kd.set(core.kd)
+    plant.tick()
+    if (t < warm) { solves0 = kino.solves; continue }
+    out.tick.push(us(t0, t4))
+    out.forces.push(us(t2, t3))
+    out.ticks++
+    if (core.info[LOCO_INFO.kinoAge] >= 0) out.used++
+  }
+  out.solves = kino.solves - solves0
+  const times = kino.solveTimes()
+  out.solve = times.slice(Math.max(0, times.length - out.solves))
+  out.fell = plant.groundTruth().p_base_world[2] < 0.15
+  core.close()
+  plant.close()
+  return out
+}
+
 function row (s: ReturnType<typeof summarize>): Record<string, number> {
   return { p50_us: s.p50_us, p99_us: s.p99_us, max_us: s.max_us, mean_us: s.mean_us, n: s.n }
 }
@@ -66,8 +129,17 @@ function row (s: ReturnType<typeof summarize>): Record<string, number> {
 export default async function run (args: string[]): Promise<BenchResult> {
   const i = args.indexOf('--seconds')
   const seconds = i >= 0 ? Number(args[i + 1]) : 6
+  if (args.includes('--only-async')) {
+    const k = await closedLoopKinoThread(seconds, !args.includes('--unpaced'))
+    return {
+      results: { tick_async_mpc: row(summarize(k.tick)), forces_async_kino: row(summarize(k.forces)), mpc_kinodynamic_thread: row(summarize(k.solve)) },
+      ratios: {},
+      notes: [`kinodynamic NMPC in its thread: ${k.solves} solves in ${seconds} s; its plan used on ${k.used} of ${k.ticks} ticks; fell: ${k.fell}`]
+    }
+  }
   const every = await closedLoop(seconds, 1)
   const async = await closedLoop(seconds, 10)
+  const kt = await closedLoopKinoThread(seconds, !args.includes('--unpaced'))
   const results: BenchResult['results'] = {}
   results.estimate = row(summarize(every.est))
   results.mpc_srbd = row(summarize(every.mpc))
@@ -77,14 +149,18 @@ export default async function run (args: string[]): Promise<BenchResult> {
   }
   results.wbc = row(summarize(every.wbc))
   results.tick_mpc_every_tick = row(summarize(every.tick))
-  results.tick_async_mpc = row(summarize(async.tickNoMpc))
+  results.tick_async_mpc = row(summarize(kt.tick))
+  results.forces_async_kino = row(summarize(kt.forces))
+  results.mpc_kinodynamic_thread = row(summarize(kt.solve))
+  results.tick_srbd_between_solves = row(summarize(async.tickNoMpc))
   const t1 = results.tick_mpc_every_tick.p99_us
   const t2 = results.tick_async_mpc.p99_us
   return {
     results,
     ratios: {},
     notes: [
-      `closed-loop trot 0.5 m/s, ${seconds} s after 1.5 s warm-up; fell: ${every.fell || async.fell}`,
+      `closed-loop trot 0.5 m/s, ${seconds} s after 1.5 s warm-up; fell: ${every.fell || async.fell || kt.fell}`,
+      `kinodynamic NMPC in its thread: ${kt.solves} solves in ${seconds} s (${(kt.solves / seconds).toFixed(1)} Hz); its plan used on ${kt.used} of ${kt.ticks} ticks`,
       `goal tick_mpc_every_tick p99 ≤ 400 µs: ${t1} µs → ${t1 <= 400 ? 'met' : 'NOT met'}`,
       `goal tick_async_mpc p99 ≤ 150 µs: ${t2} µs → ${t2 <= 150 ? 'met' : 'NOT met'}`,
       'machine: shared 2-core box; other processes (builds, tests, other benches) run concurrently, so the tails are inflated'

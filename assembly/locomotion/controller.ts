@@ -4,8 +4,11 @@
 //   plan    estimated state → kinematics (own Data) → gait phase, touchdown handling, footholds, swing
 //           targets, reference trajectory (rate/accel limited), contact plan over the horizon
 //   forces  contact forces: the SRBD MPC when due (every `mpc_every` ticks; in between its last plan),
-//           or the force-distribution QP; a failed MPC falls back to the QP, a failed QP keeps the last
-//           good forces (each failure counted)
+//           or the kinodynamic NMPC's latest plan interpolated at the current time (kino_size[0] > 0:
+//           the NMPC runs outside the tick on kinoSnapshot()'s snapshot, and the host writes its
+//           time-stamped solution into kino_plan; kinodynamic-snapshot.ts), or the force-distribution
+//           QP; a failed MPC, or a kinodynamic plan that is missing, stale or has a stance foot in the
+//           air, falls back to the QP; a failed QP keeps the last good forces (each failure counted)
 //   joints  joint command: τ_ff from the strict whole-body QP (its base task fed forward with the base
 //           acceleration the planned forces imply, plannedBaseAccel), the drivers' PD targets from the
 //           leg controller; or, with joint_source 0 or when the QP fails (counted), the leg controller
@@ -39,6 +42,7 @@ import { ReferenceTrajectory, REF_NX } from './reference/reference-trajectory'
 import { ForceDistribution } from './balance/force-distribution'
 import { LegController } from './balance/leg-controller'
 import { SrbdMpc, SrbdMpcConfig, MPC_OK } from './mpc/srbd-mpc'
+import { KinoSnapshotLayout, kinoSnapshotLength, kinoSolutionLength, KS_T, KS_EPOCH, KS_MU, KS_FZ_MIN, KS_FZ_MAX, KP_T, KP_EPOCH, KP_VALID, KP_HEAD } from './mpc/kinodynamic-snapshot'
 import { srbdInertiaFromModel } from './mpc/srbd-inertia'
 import { inverse3 } from './mpc/srbd-dynamics'
 import { WholeBodyController, WBC_OK } from './wbc/whole-body-controller'
@@ -73,7 +77,11 @@ export const I_MPC_RAN: i32 = 16         // 1 when forces() ran the MPC this tic
 export const I_TAU_CLAMPED: i32 = 17     // joints whose τ_ff was clamped to the torque limit this tick
 export const I_WBC_STATUS: i32 = 18      // last whole-body QP status (0 ok)
 export const I_WBC_FAILURES: i32 = 19
-export const I_COUNT: i32 = 20
+export const I_TIME: i32 = 20            // controller time [s]: 0 at the first plan() after reset, + dt per plan()
+export const I_EPOCH: i32 = 21           // resets so far (a kinodynamic plan of another epoch is not used)
+export const I_KINO_AGE: i32 = 22        // age of the kinodynamic plan used this tick [s], −1 when none was
+export const I_KINO_FALLBACKS: i32 = 23  // ticks the kinodynamic plan was missing, stale or inconsistent (force QP instead)
+export const I_COUNT: i32 = 24
 
 const G: f64 = 9.81
 
@@ -96,6 +104,7 @@ export class LocomotionController {
   readonly posture_active: StaticArray<f64> = new StaticArray<f64>(1) // 1: q_posture replaces q_stand
   readonly params: StaticArray<f64> = new StaticArray<f64>(P.LP_COUNT)
   readonly mpc_size: StaticArray<f64> = new StaticArray<f64>(2) // (2) MPC horizon N and step [s]; 0 = no MPC
+  readonly kino_size: StaticArray<f64> = new StaticArray<f64>(2) // (2) kinodynamic NMPC horizon N and step [s]; 0 = not used
 
   // --- inputs ---
   readonly p_base_world: StaticArray<f64> = new StaticArray<f64>(3)
@@ -136,6 +145,16 @@ export class LocomotionController {
   readonly legs: LegController
   mpc: SrbdMpc | null = null
   readonly mpcCfg: SrbdMpcConfig = new SrbdMpcConfig()
+  // kinodynamic NMPC (asynchronous): the snapshot the host hands to the solver, the solution it hands back
+  kino_snap: StaticArray<f64> | null = null
+  kino_plan: StaticArray<f64> | null = null
+  private kinoLayout: KinoSnapshotLayout | null = null
+  private kino_contact: StaticArray<u8> = new StaticArray<u8>(0)
+  private kinoN: i32 = 0
+  private kinoDt: f64 = 0.02
+  private time_s: f64 = 0.0
+  private timeStarted: bool = false
+  private epoch: f64 = 0.0
   wbc: WholeBodyController | null = null
   wbcCfg: WbcConfig | null = null
   /** (nj) index of each actuator among the model's non-free joints (the WBC's joint order). */
@@ -227,6 +246,7 @@ export class LocomotionController {
     t.f64('posture_active', this.posture_active)
     t.f64('params', this.params)
     t.f64('mpc_size', this.mpc_size)
+    t.f64('kino_size', this.kino_size)
     t.f64('p_base_world', this.p_base_world)
     t.f64('quat_base_world', this.quat_base_world)
     t.f64('v_base_world', this.v_base_world)
@@ -334,6 +354,23 @@ export class LocomotionController {
       this.mpc = new SrbdMpc(c)
       this.ref = new ReferenceTrajectory(N, c.dt)
     }
+    // kinodynamic NMPC interface (the solver itself lives where the host runs it)
+    const Nk = <i32> this.kino_size[0]
+    if (Nk > 0) {
+      if (m.nq != m.nv + 1 || nj != m.nv - 6) { info[I_BAD_INDEX] = nf + nj; return LOCO_BAD_CONFIG }
+      const dtk = this.kino_size[1] > 0.0 ? this.kino_size[1] : 0.02
+      const nx = 12 + nj
+      this.kinoN = Nk
+      this.kinoDt = dtk
+      this.kino_snap = new StaticArray<f64>(kinoSnapshotLength(Nk, nf, m.nq, m.nv, nx))
+      this.kino_plan = new StaticArray<f64>(kinoSolutionLength(Nk, nf, nx))
+      this.kinoLayout = new KinoSnapshotLayout(Nk, nf, m.nq, m.nv, nx)
+      this.kino_contact = new StaticArray<u8>(Nk * nf)
+      // the reference spans the NMPC's horizon (stage-0 targets are the same for any horizon)
+      this.ref = new ReferenceTrajectory(Nk, dtk)
+      this.fields.f64('kino_snap', this.kino_snap!)
+      this.fields.f64('kino_plan', this.kino_plan!)
+    }
     // whole-body QP (joints in the model's qpos order)
     if (m.nq == m.nv + 1 && nj == m.nv - 6) {
       const wc = new WbcConfig(m)
@@ -373,6 +410,11 @@ export class LocomotionController {
     this.refStarted = false
     const mpc = this.mpc
     if (mpc !== null) mpc.reset()
+    this.time_s = 0.0
+    this.timeStarted = false
+    this.epoch += 1.0
+    const kp = this.kino_plan
+    if (kp !== null) kp[KP_VALID] = 0.0
   }
 
   private refStarted: bool = false
@@ -413,6 +455,10 @@ export class LocomotionController {
       return LOCO_BAD_INPUT
     }
     this.dt = dt
+    if (this.timeStarted) this.time_s += dt
+    else this.timeStarted = true
+    this.info[I_TIME] = this.time_s
+    this.info[I_EPOCH] = this.epoch
     const m = this.model
     const d = this.data
     const nf = this.nf
@@ -550,7 +596,12 @@ export class LocomotionController {
     const mpc = this.mpc
     let ok = false
     this.info[I_MPC_RAN] = 0
-    if (mpc !== null && p[P.LP_FORCE_SOURCE] >= 1.0) {
+    this.info[I_KINO_AGE] = -1.0
+    const kino = this.kino_plan
+    if (kino !== null && p[P.LP_FORCE_SOURCE] >= 1.0) {
+      ok = this.kinoForces(kino)
+      if (!ok) this.info[I_KINO_FALLBACKS] += 1
+    } else if (mpc !== null && p[P.LP_FORCE_SOURCE] >= 1.0) {
       const every = max<i32>(1, <i32> p[P.LP_MPC_EVERY])
       if (this.tick % every == 0) {
         this.setupMpc(mpc, <f64> every * this.dt)
@@ -590,6 +641,123 @@ export class LocomotionController {
         this.info[I_LAST_FAIL] = 2
         for (let i = 0; i < nf; i++) if (this.contact_u8[i] == 0) for (let k = 0; k < 3; k++) this.f_foot_world[3 * i + k] = 0.0
         return LOCO_FORCE_FAILED
+      }
+    }
+    return LOCO_OK
+  }
+
+  /**
+   * Forces of the kinodynamic plan at the current time: stage k covers [t_plan + k·dt, t_plan + (k+1)·dt),
+   * linear between stages k and k+1 (OCS2's interpolation); a stance foot the plan has in the air at one
+   * of the two stages takes the other's force. False (the force QP stands in) when there is no plan of
+   * this epoch, it is older than its horizon, or a stance foot is in the air at both stages (a
+   * touchdown far off the schedule). Writes f_foot_world (0 on swing feet).
+   */
+  private kinoForces (plan: StaticArray<f64>): bool {
+    if (plan[KP_VALID] < 0.5 || plan[KP_EPOCH] != this.epoch) return false
+    const N = this.kinoN
+    const dtk = this.kinoDt
+    const age = this.time_s - plan[KP_T]
+    if (!(age > -1e-9) || age >= <f64>(N - 1) * dtk) return false
+    const s = max(0.0, age / dtk)
+    const k = <i32>Math.floor(s)
+    const a = s - <f64>k
+    const nf = this.nf
+    const f = this.f_mpc
+    for (let i = 0; i < nf; i++) {
+      const o = 3 * i
+      if (this.contact_u8[i] == 0) { f[o] = 0.0; f[o + 1] = 0.0; f[o + 2] = 0.0; continue }
+      const b0 = KP_HEAD + k * 3 * nf + o
+      const b1 = b0 + 3 * nf
+      const on0 = plan[b0 + 2] > 0.0
+      const on1 = plan[b1 + 2] > 0.0
+      if (!on0 && !on1) return false
+      const w1 = on0 && on1 ? a : on1 ? 1.0 : 0.0
+      for (let c = 0; c < 3; c++) f[o + c] = (1.0 - w1) * plan[b0 + c] + w1 * plan[b1 + c]
+    }
+    for (let q = 0; q < 3 * nf; q++) this.f_foot_world[q] = f[q]
+    this.info[I_KINO_AGE] = age
+    return true
+  }
+
+  /**
+   * The kinodynamic NMPC's snapshot of this tick (after plan()): time and epoch, μ and force bounds,
+   * the estimated state (MuJoCo layout), the reference over its horizon in its state layout
+   * (momentum/m from the reference twist, base pose, the posture the whole-body QP holds), the contact
+   * plan and the swing-foot height reference (apex·sin(π s) above the ground, rates as forward
+   * differences so the Euler plan meets it at every stage). Returns LOCO_OK or LOCO_NOT_BUILT.
+   */
+  kinoSnapshot (): i32 {
+    const snap = this.kino_snap
+    const L = this.kinoLayout
+    if (!this.built || snap === null || L === null) return LOCO_NOT_BUILT
+    const m = this.model
+    const nf = this.nf
+    const nj = this.nj
+    const N = this.kinoN
+    const dtk = this.kinoDt
+    const nx = 12 + nj
+    const p = this.params
+    snap[KS_T] = this.time_s
+    snap[KS_EPOCH] = this.epoch
+    snap[KS_MU] = p[P.LP_MU]
+    snap[KS_FZ_MIN] = p[P.LP_FZ_MIN]
+    snap[KS_FZ_MAX] = p[P.LP_FZ_MAX]
+    for (let k = 0; k < m.nq; k++) snap[L.qpos + k] = this.qpos[k]
+    for (let k = 0; k < m.nv; k++) snap[L.qvel + k] = this.qvel[k]
+    // reference: h/m = [v; R I_body Rᵀ ω / m], p_base, Θ (ZYX), joints at the posture
+    const xr = this.ref.x_ref
+    const I = this.I_body
+    const mass = this.mass
+    const gz = this.ground_z
+    const posture = unchecked(this.posture_active[0]) > 0.5 ? this.q_posture : this.q_stand
+    for (let k = 0; k <= N; k++) {
+      const r = k * REF_NX
+      const o = L.x_ref + k * nx
+      const cr = Math.cos(xr[r]); const sr = Math.sin(xr[r])
+      const cp = Math.cos(xr[r + 1]); const sp = Math.sin(xr[r + 1])
+      const cy = Math.cos(xr[r + 2]); const sy = Math.sin(xr[r + 2])
+      const R0 = cy * cp; const R1 = cy * sp * sr - sy * cr; const R2 = cy * sp * cr + sy * sr
+      const R3 = sy * cp; const R4 = sy * sp * sr + cy * cr; const R5 = sy * sp * cr - cy * sr
+      const R6 = -sp; const R7 = cp * sr; const R8 = cp * cr
+      const wx = xr[r + 6]; const wy = xr[r + 7]; const wz = xr[r + 8]
+      const bx = R0 * wx + R3 * wy + R6 * wz
+      const by = R1 * wx + R4 * wy + R7 * wz
+      const bz = R2 * wx + R5 * wy + R8 * wz
+      const ix = I[0] * bx + I[1] * by + I[2] * bz
+      const iy = I[3] * bx + I[4] * by + I[5] * bz
+      const iz = I[6] * bx + I[7] * by + I[8] * bz
+      snap[o] = xr[r + 9]
+      snap[o + 1] = xr[r + 10]
+      snap[o + 2] = xr[r + 11]
+      snap[o + 3] = (R0 * ix + R1 * iy + R2 * iz) / mass
+      snap[o + 4] = (R3 * ix + R4 * iy + R5 * iz) / mass
+      snap[o + 5] = (R6 * ix + R7 * iy + R8 * iz) / mass
+      snap[o + 6] = xr[r + 3]
+      snap[o + 7] = xr[r + 4]
+      snap[o + 8] = xr[r + 5] + gz
+      snap[o + 9] = xr[r]
+      snap[o + 10] = xr[r + 1]
+      snap[o + 11] = xr[r + 2]
+      for (let j = 0; j < nj; j++) snap[o + 12 + this.joint_qadr[j] - 7] = posture[j]
+    }
+    // contact plan (stage 0: the contact acted on now)
+    const c = this.kino_contact
+    contactPlan(this.gait, this.contact_u8, N, dtk, c)
+    for (let q = 0; q < N * nf; q++) snap[L.contact + q] = <f64>c[q]
+    // swing heights at the stages' middles (where the contact plan samples the schedule)
+    const zg = gz + p[P.LP_FOOT_RADIUS]
+    const apex = p[P.LP_SWING_HEIGHT]
+    for (let i = 0; i < nf; i++) {
+      let zPrev = 0.0
+      for (let k = 0; k <= N; k++) {
+        let sw: f64 = -1.0
+        if (k == 0) sw = this.contact_u8[i] == 0 ? this.touch.s[i] : -1.0
+        else if (k == N || c[k * nf + i] == 0) sw = this.gait.swingProgressAt(i, (<f64>k + 0.5) * dtk)
+        const z = sw >= 0.0 && sw < 1.0 ? zg + apex * Math.sin(Math.PI * sw) : zg
+        if (k > 0) snap[L.vz_ref + (k - 1) * nf + i] = (z - zPrev) / dtk
+        if (k < N) snap[L.z_ref + k * nf + i] = z
+        zPrev = z
       }
     }
     return LOCO_OK

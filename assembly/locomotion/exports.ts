@@ -72,6 +72,13 @@ export function locoTick (dt: f64): i32 {
   return b != LOCO_OK ? b : j
 }
 
+/** After locoPlan: the kinodynamic NMPC's snapshot of this tick into the field kino_snap (kinodynamic-snapshot.ts). */
+export function locoKinoSnapshot (): i32 {
+  const c = current
+  if (c === null) return LOCO_NOT_BUILT
+  return c.kinoSnapshot()
+}
+
 /** Writes the safe command (damped stand, decaying τ_ff) into the outputs. */
 export function locoSafe (): void { loco().safeCommand() }
 

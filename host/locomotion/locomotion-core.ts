@@ -5,7 +5,9 @@
 //   estimate  sensors → estimator inputs (IMU, joints, the controller's gait schedule) → estUpdate;
 //             then the estimate → the controller's inputs (base state, joints, contacts)
 //   plan      locoPlan: gait, touchdown handling, footholds, swing targets, reference
-//   forces    locoForces: SRBD MPC when due, or the force-distribution QP
+//   forces    locoForces: SRBD MPC when due, or the kinodynamic NMPC's latest plan (an attached
+//             KinoDriver hands it a snapshot and its solutions first: mpc/kinodynamic-async.ts), or the
+//             force-distribution QP
 //   joints    locoJoints: joint command (safe command on failure)
 //
 // The controller reads only what the estimator made of the noisy sensors. All views are zero-copy and
@@ -28,13 +30,19 @@ export const LOCO_STATUS = { OK: 0, NOT_BUILT: 1, BAD_INPUT: 2, BAD_CONFIG: 3, F
 export const LOCO_INFO = {
   status: 0, badIndex: 1, gait: 2, phi: 3, forceStatus: 4, jointStatus: 5, qpFailures: 6, mpcFailures: 7,
   forceQpFailures: 8, safeTicks: 9, mpcSolves: 10, early: 11, late: 12, transitions: 13, groundZ: 14, lastFail: 15,
-  mpcRan: 16, tauClamped: 17, wbcStatus: 18, wbcFailures: 19
+  mpcRan: 16, tauClamped: 17, wbcStatus: 18, wbcFailures: 19, time: 20, epoch: 21, kinoAge: 22, kinoFallbacks: 23
 } as const
+
+/** What runs the kinodynamic NMPC beside the tick (mpc/kinodynamic-async.ts): called between plan and forces. */
+export interface KinoDriver {
+  beforeForces: () => void
+  close: () => void
+}
 
 /** info.lastFail values: which solve failed last. */
 export const LOCO_FAIL = { mpc: 1, forceQp: 2, wbc: 3, command: 4 } as const
 
-type F64Field = 'params' | 'mpc_size' | 'p_base_world' | 'quat_base_world' | 'v_base_world' | 'omega_base_body' | 'q' | 'qd' |
+type F64Field = 'params' | 'mpc_size' | 'kino_size' | 'kino_snap' | 'kino_plan' | 'p_base_world' | 'quat_base_world' | 'v_base_world' | 'omega_base_body' | 'q' | 'qd' |
   'contact_est' | 'command' | 'tau_ff' | 'q_des' | 'qd_des' | 'kp' | 'kd' | 'contact' | 'swing_phase' | 'sched' |
   'f_foot_world' | 'p_foot_world' | 'p_foot_des' | 'v_foot_des' | 'a_foot_des' | 'foothold' | 'ref0' | 'wrench' | 'info' |
   'r_hip' | 'I_body' | 'com_base' | 'q_stand' | 'q_posture' | 'posture_active' | 'tau_max' | 'fd_H' | 'fd_g' | 'fd_C' | 'fd_l' | 'fd_u' | 'fd_lb' | 'fd_ub' |
@@ -58,6 +66,8 @@ export interface LocomotionSetup {
   estimator?: EstimatorParams
   /** SRBD MPC horizon and stage length [s]; horizon 0 = no MPC. */
   mpc?: { horizon: number, dt: number }
+  /** Kinodynamic NMPC horizon and stage length [s] (its snapshot/plan interface; attach a KinoDriver to run it); null: not used. */
+  kino?: { horizon: number, dt: number } | null
 }
 
 /** Sensor views for one tick (IMU in the IMU frame; joints in actuator order): the estimator's. */
@@ -68,7 +78,10 @@ export class LocomotionCore {
   readonly nfeet: number
   readonly nj: number
   readonly paramNames: readonly string[]
+  /** Foot frame names, in the order of the contact flags and forces. */
+  readonly feet: readonly string[]
   private views: ViewSet<Field>
+  private kino: KinoDriver | null = null
   private readonly wbcDims: { n: () => number, nl: () => number, me: (k: number) => number, mc: (k: number) => number }
   private readonly wbcSet: (id: number, k: number, v: number) => number
   private readonly planFn: (dt: number) => number
@@ -91,6 +104,7 @@ export class LocomotionCore {
     const nj = setup.joints.length
     this.nfeet = nf
     this.nj = nj
+    this.feet = [...setup.feet]
     core.fn<(a: number, b: number) => void>('locoCreate')(nf, nj)
     const name = core.fn<(i: number) => number>('locoFieldName')
     const ptr = core.fn<(i: number) => number>('locoFieldPtr')
@@ -142,6 +156,9 @@ export class LocomotionCore {
     const mpc = setup.mpc ?? { horizon: 16, dt: 0.025 }
     v.f64('mpc_size')[0] = mpc.horizon
     v.f64('mpc_size')[1] = mpc.dt
+    const kino = setup.kino ?? null
+    v.f64('kino_size')[0] = kino === null ? 0 : kino.horizon
+    v.f64('kino_size')[1] = kino === null ? 0 : kino.dt
     const code = core.fn<() => number>('locoBuild')()
     if (code !== LOCO_STATUS.OK) {
       const idx = core.fn<() => number>('locoStatusIndex')()
@@ -229,10 +246,34 @@ export class LocomotionCore {
   }
 
   plan (dt: number): number { return this.planFn(dt) }
-  forces (): number { return this.forcesFn() }
+  forces (): number {
+    if (this.kino !== null) this.kino.beforeForces()
+    return this.forcesFn()
+  }
   joints (): number { return this.jointsFn() }
-  /** plan + forces + joints in one call. */
-  tick (dt: number): number { return this.tickFn(dt) }
+  /** plan + forces + joints in one call (three with a kinodynamic driver attached). */
+  tick (dt: number): number {
+    if (this.kino === null) return this.tickFn(dt)
+    const a = this.planFn(dt)
+    if (a !== LOCO_STATUS.OK) { this.safeFn(); return a }
+    const b = this.forces()
+    const j = this.jointsFn()
+    return b !== LOCO_STATUS.OK ? b : j
+  }
+
+  /** Runs the kinodynamic NMPC through `d` from the next tick (the core must be built with `kino`). */
+  attachKino (d: KinoDriver): void {
+    if (this.views.f64('kino_size')[0] <= 0) throw new Error('attachKino: the controller was built without a kinodynamic NMPC (setup.kino)')
+    this.kino = d
+  }
+
+  get kinoDriver (): KinoDriver | null { return this.kino }
+
+  /** Stops the kinodynamic driver's thread, if any. */
+  close (): void {
+    this.kino?.close()
+    this.kino = null
+  }
   /** Writes the safe command into the outputs. */
   safe (): void { this.safeFn() }
   /** Restarts the plan (stand; reference at the next estimate). */

@@ -4,7 +4,10 @@
 //
 //   estimate  the noisy sensors → the WASM state estimator (InEKF by default) → controller inputs
 //   plan      twist targets → gait, touchdown handling, footholds, swing targets, reference
-//   mpc       contact forces (SRBD MPC when due, or the force-distribution QP)
+//   mpc       contact forces (SRBD MPC when due, or the kinodynamic NMPC's latest plan, or the
+//             force-distribution QP). With locomotion.mpc.kind kinodynamic the NMPC runs in its own
+//             thread in real time (the tick only posts snapshots and takes solutions, never waits) and
+//             in the tick's thread in lockstep (every 1/rate_hz, applied delay_ms later: reproducible)
 //   wbc       joint command (τ_ff, q_des, qd_des, kp, kd)
 //
 // The runtime's own base estimate (ControlInput.estimate) is not used: the controller sees only what
@@ -18,7 +21,8 @@ import { loadRobot } from '../robot/load.ts'
 import type { CommandOutput, ControlInput, ControlRobot, ControlStep, ParamDef } from '../runtime/control-step.ts'
 import { GAIT_NAMES } from '../runtime/frames.ts'
 import { field, type FieldDef } from '../runtime/record-layout.ts'
-import { locoParamValues } from './config.ts'
+import { locoMpcSetup, locoParamValues } from './config.ts'
+import { attachKinodynamic, KinoThread } from './mpc/kinodynamic-async.ts'
 import { LocomotionCore, LOCO_INFO, type LocomotionSensors } from './locomotion-core.ts'
 import { LOCO_GAITS, LOCO_PARAM_SPECS } from './params.ts'
 
@@ -181,11 +185,18 @@ export async function createControlStep (robot: ControlRobot, config: RuntimeCon
   const params: Record<string, number> = {}
   LOCO_PARAM_SPECS.forEach((s, i) => { params[s.name] = values[i] })
   const imu = desc.frames.some((f) => f.name === 'imu') ? 'imu' : null
+  const ms = locoMpcSetup(lc.mpc)
   const core = await LocomotionCore.create(desc, {
     feet: robot.footNames, imu, joints: robot.jointNames, q_stand: robot.q_stand, tau_max: robot.tau_max,
-    params, estimator: config.estimator, mpc: lc.mpc
+    params, estimator: config.estimator, mpc: ms.mpc, kino: ms.kino
   })
-  warmUp(core, robot, 1 / config.control.rate_hz)
+  const dt = 1 / config.control.rate_hz
+  const kino = ms.kino === null ? null
+    : await attachKinodynamic(core, config.control.mode === 'lockstep' ? 'lockstep' : 'thread', options.robotFile,
+      { horizon: ms.kino.horizon, dt: ms.kino.dt, rate_hz: lc.mpc.rate_hz, delay_ms: lc.mpc.delay_ms, controlDt: dt })
+  warmUp(core, robot, dt)
+  // the solver thread's first solves (compilation) happen now, not in the loop
+  if (kino instanceof KinoThread) await kino.warm(30)
   return new LocomotionStep(core, config, options.dumpDir ?? null, { q_min: robot.q_min, q_max: robot.q_max })
 }
 

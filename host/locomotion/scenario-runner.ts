@@ -19,6 +19,11 @@
 //   estimator.vel_rmse    RMS of the estimated − true base velocity (world) [m/s]
 //   estimator.pos_drift_pct  final horizontal position error / distance travelled × 100
 //   timing_us             estimate, mpc (the forces stage), wbc (the joints stage), tick (all, incl. plan)
+//   kino                  with locomotion.mpc.kind kinodynamic: NMPC solves, failures and the ticks its
+//                         plan was missing/stale/inconsistent (force QP instead); null otherwise
+// With locomotion.mpc.kind kinodynamic the NMPC solves in lockstep (in the tick's thread, every
+// 1/rate_hz of plant time, each solution applied delay_ms of plant time later): the forces stage's
+// timing then includes those solves.
 import { fileURLToPath } from 'node:url'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.ts'
 import { loadRobot } from '../robot/load.ts'
@@ -29,7 +34,8 @@ import { controlRobotFrom } from '../runtime/control-robot.ts'
 import { SafetyLimits } from '../runtime/safety-limits.ts'
 import type { CommandOutput } from '../runtime/control-step.ts'
 import { LocomotionCore, LOCO_INFO } from './locomotion-core.ts'
-import { locoParamValues } from './config.ts'
+import { locoMpcSetup, locoParamValues } from './config.ts'
+import { attachKinodynamic, type KinoLockstep } from './mpc/kinodynamic-async.ts'
 import { LOCO_PARAM_SPECS } from './params.ts'
 import { StageTimer, type StagePercentiles } from './stage-timer.ts'
 
@@ -67,6 +73,8 @@ export interface ScenarioOptions {
   dumpDir?: string | null
   /** Called about once per simulated second. */
   onProgress?: (t: number) => void
+  /** Called with every command the plant applies (tick index; determinism tests). */
+  onCommand?: (k: number, cmd: CommandOutput) => void
 }
 
 export interface ScenarioMetrics {
@@ -89,6 +97,7 @@ export interface ScenarioMetrics {
   safe_ticks: number
   estimator: { vel_rmse: number, pos_drift_pct: number }
   timing_us: { estimate: StagePercentiles, mpc: StagePercentiles, wbc: StagePercentiles, tick: StagePercentiles }
+  kino: { solves: number, failures: number, fallback_ticks: number } | null
   distance_m: number
   mean_vx: number
   mean_wz: number
@@ -109,6 +118,7 @@ export async function runScenario (spec: ScenarioSpec, o: ScenarioOptions = {}):
   if (spec.terrain !== undefined) world.terrain = spec.terrain
   const standUp = spec.standUp_s ?? 0
   let objVelDelete: (() => void) | null = null
+  let coreClose: (() => void) | null = null
   const plant = await Plant.load(scene, { controlPeriod: dt, seed: o.seed ?? 1, world, keyframe: standUp > 0 ? 'lie' : undefined, dampingKd: config.safety.damping_kd })
   try {
     const desc = await loadRobot(scene)
@@ -124,10 +134,14 @@ export async function runScenario (spec: ScenarioSpec, o: ScenarioOptions = {}):
     LOCO_PARAM_SPECS.forEach((s, i) => { params[s.name] = values[i] })
     Object.assign(params, o.params ?? {})
     const imu = desc.frames.some((f) => f.name === 'imu') ? 'imu' : null
+    const ms = locoMpcSetup(lc.mpc)
     const core = await LocomotionCore.create(desc, {
       feet: robot.footNames, imu, joints: robot.jointNames, q_stand: robot.q_stand, tau_max: robot.tau_max,
-      params, estimator: config.estimator, mpc: lc.mpc
+      params, estimator: config.estimator, mpc: ms.mpc, kino: ms.kino
     })
+    coreClose = () => core.close()
+    const kino = ms.kino === null ? null
+      : await attachKinodynamic(core, 'lockstep', scene, { horizon: ms.kino.horizon, dt: ms.kino.dt, rate_hz: lc.mpc.rate_hz, delay_ms: lc.mpc.delay_ms, controlDt: dt }) as KinoLockstep
     const nj = robot.jointNames.length
     const nf = robot.footNames.length
     const safety = new SafetyLimits(robot, config.safety, dt)
@@ -217,6 +231,7 @@ export async function runScenario (spec: ScenarioSpec, o: ScenarioOptions = {}):
         if (core.dumpFailedQp(`${o.dumpDir}/${spec.name}-qp-${k}.json`, `${spec.name}: QP that failed at t=${t.toFixed(3)} s`)) dumped++
       }
       lastFailures = failures
+      if (o.onCommand !== undefined) o.onCommand(k, cmd)
       plant.tick()
 
       // --- metrics (ground truth)
@@ -300,6 +315,7 @@ export async function runScenario (spec: ScenarioSpec, o: ScenarioOptions = {}):
       safe_ticks: info[LOCO_INFO.safeTicks],
       estimator: { vel_rmse: r4(Math.sqrt(ev2 / Math.max(1, nEval))), pos_drift_pct: r4(dist > 0.05 ? 100 * drift / dist : 0) },
       timing_us: { estimate: pct.estimate, mpc: pct.mpc, wbc: pct.wbc, tick: pct.tick },
+      kino: kino === null ? null : { solves: kino.solves, failures: kino.failures, fallback_ticks: info[LOCO_INFO.kinoFallbacks] },
       distance_m: r4(dist),
       mean_vx: r4(nEval > 0 ? sumVx / nEval : 0),
       mean_wz: r4(nEval > 0 ? sumWz / nEval : 0),
@@ -307,6 +323,7 @@ export async function runScenario (spec: ScenarioSpec, o: ScenarioOptions = {}):
     }
   } finally {
     objVelDelete?.()
+    coreClose?.()
     plant.close()
   }
 }

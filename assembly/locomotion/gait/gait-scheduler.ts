@@ -161,6 +161,24 @@ export class GaitScheduler {
     return p < gaitDuty(g) ? 1 : 0
   }
 
+  /**
+   * Swing progress s ∈ [0, 1) of foot i at `ahead` [s] from now, −1 when it is scheduled in stance then
+   * (the kinodynamic NMPC's swing-height reference); same schedule as contactAt.
+   */
+  swingProgressAt (i: i32, ahead: f64): f64 {
+    const g = this.gait
+    if (g == GAIT_STAND) return -1.0
+    if (this.draining) {
+      if (this.contact[i] != 0 || ahead >= this.remaining_s[i]) return -1.0
+      return this.phase[i] + ahead / this.swing_s[i]
+    }
+    const T = gaitPeriod(g, this.period_s)
+    const duty = gaitDuty(g)
+    let p = this.phi + ahead / T - gaitOffset(g, this.role[i])
+    p -= Math.floor(p)
+    return p < duty ? -1.0 : (p - duty) / (1.0 - duty)
+  }
+
   /** Stance duration of the current gait [s] (the period for stand). */
   stanceDuration (): f64 {
     const T = gaitPeriod(this.gait, this.period_s)

@@ -5,6 +5,7 @@
 import { SrbdMpc, SrbdMpcConfig } from './srbd-mpc'
 import { instanceModel, instanceData } from '../../model/instance'
 import { KinodynamicMpc, KinodynamicMpcConfig } from './kinodynamic-mpc'
+import { KinoSnapshotSolver } from './kinodynamic-snapshot'
 import { OcpData, OcpBlocks } from '../../solvers/ocp/ocp-types'
 
 /** Heap top (allocates 8 bytes): equal probes around a loop minus one probe = nothing allocated. */
@@ -249,6 +250,7 @@ class KinoHandle {
   pxn: StaticArray<f64>
   pq: StaticArray<f64>
   pv: StaticArray<f64>
+  snap: KinoSnapshotSolver
   constructor (feet: StaticArray<i32>, cfg: KinodynamicMpcConfig) {
     const model = instanceModel()
     const m = new KinodynamicMpc(model, feet, cfg)
@@ -259,6 +261,7 @@ class KinoHandle {
     this.pxn = new StaticArray<f64>(m.nx)
     this.pq = new StaticArray<f64>(model.nq)
     this.pv = new StaticArray<f64>(model.nv)
+    this.snap = new KinoSnapshotSolver(m)
   }
 }
 
@@ -277,7 +280,8 @@ export function mpcKinoCreate (cfg: usize, feet: usize): usize {
 /**
  * Field ids: 0 x0 (nx), 1 x_ref ((N+1)·nx), 2 contact (u8, N·nfeet), 3 z_ref (N·nfeet), 4 vz_ref,
  * 5 f_foot_world (3·nfeet), 6 x_pred, 7 u_pred (N·(3·nfeet + nj)), 8 v_base_pred (N·6);
- * probe: 10 x (nx), 11 u (3·nfeet + nj), 12 stance (u8, nfeet), 13 x⁺ (nx), 14 qpos (nq), 15 qvel (nv).
+ * probe: 10 x (nx), 11 u (3·nfeet + nj), 12 stance (u8, nfeet), 13 x⁺ (nx), 14 qpos (nq), 15 qvel (nv);
+ * asynchronous interface (kinodynamic-snapshot.ts): 16 snapshot, 17 solution.
  */
 export function mpcKinoField (h: usize, id: i32): usize {
   const s = kino(h)
@@ -298,9 +302,17 @@ export function mpcKinoField (h: usize, id: i32): usize {
     case 13: return changetype<usize>(s.pxn)
     case 14: return changetype<usize>(s.pq)
     case 15: return changetype<usize>(s.pv)
+    case 16: return changetype<usize>(s.snap.snap)
+    case 17: return changetype<usize>(s.snap.sol)
     default: throw new Error('mpcKinoField: unknown id')
   }
 }
+
+/** Lengths of the snapshot and solution buffers (fields 16, 17). */
+export function mpcKinoSnapshotLength (h: usize): i32 { return kino(h).snap.snap.length }
+export function mpcKinoSolutionLength (h: usize): i32 { return kino(h).snap.sol.length }
+/** One solve of the snapshot (field 16) into the solution (field 17); returns MPC_*. */
+export function mpcKinoSolveSnapshot (h: usize): i32 { return kino(h).snap.solve() }
 
 export function mpcKinoSetElapsed (h: usize, s: f64): void { kino(h).mpc.elapsed_s = s }
 export function mpcKinoSolve (h: usize): i32 { return kino(h).mpc.solve() }

@@ -24,7 +24,7 @@ export interface KinodynamicMpcParams {
 }
 
 const CFG = { N: 1, dt: 2, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10, wQdot: 11, swingKp: 12 } as const
-const FIELD = { x0: 0, xRef: 1, contact: 2, zRef: 3, vzRef: 4, fFoot: 5, xPred: 6, uPred: 7, vBase: 8, px: 10, pu: 11, ps: 12, pxn: 13, pq: 14, pv: 15 } as const
+const FIELD = { x0: 0, xRef: 1, contact: 2, zRef: 3, vzRef: 4, fFoot: 5, xPred: 6, uPred: 7, vBase: 8, px: 10, pu: 11, ps: 12, pxn: 13, pq: 14, pv: 15, snapshot: 16, solution: 17 } as const
 const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13, nx: 14, nj: 15, mass: 16, qpErrorStage: 17 } as const
 
 type Fn<A extends unknown[], R> = (...a: A) => R
@@ -45,6 +45,7 @@ export class KinodynamicMpcHost {
   private readonly fieldFn: Fn<[number, number], number>
   private readonly solveFn: Fn<[number], number>
   private readonly infoFn: Fn<[number, number], number>
+  private readonly solveSnapFn: Fn<[number], number>
   private buf: ArrayBuffer | null = null
   private cache = new Map<number, Float64Array | Uint8Array>()
 
@@ -80,6 +81,7 @@ export class KinodynamicMpcHost {
     this.fieldFn = core.fn('mpcKinoField')
     this.solveFn = core.fn('mpcKinoSolve')
     this.infoFn = core.fn('mpcKinoInfo')
+    this.solveSnapFn = core.fn('mpcKinoSolveSnapshot')
     this.N = N
     this.dt = dt
     this.nfeet = feet.length
@@ -129,6 +131,16 @@ export class KinodynamicMpcHost {
   get vBasePred (): Float64Array { return this.f(FIELD.vBase, this.N * 6) }
 
   solve (): number { return this.solveFn(this.handle) }
+
+  // --- asynchronous interface (assembly/locomotion/mpc/kinodynamic-snapshot.ts) ---
+  /** The snapshot buffer a solveSnapshot reads (the controller's kino_snap, copied in). */
+  get snapshot (): Float64Array { return this.f(FIELD.snapshot, this.snapshotLength) }
+  /** The time-stamped solution solveSnapshot writes (for the controller's kino_plan). */
+  get solution (): Float64Array { return this.f(FIELD.solution, this.solutionLength) }
+  get snapshotLength (): number { return this.core.fn<Fn<[number], number>>('mpcKinoSnapshotLength')(this.handle) }
+  get solutionLength (): number { return this.core.fn<Fn<[number], number>>('mpcKinoSolutionLength')(this.handle) }
+  /** One SQP-RTI iteration on the snapshot into the solution; returns the MPC status (0 ok). */
+  solveSnapshot (): number { return this.solveSnapFn(this.handle) }
   reset (): void { this.core.fn<Fn<[number], void>>('mpcKinoReset')(this.handle) }
   /** Only the input checks, linearization and QP build of a solve (timing breakdowns); returns the status. */
   prepare (): number { return this.core.fn<Fn<[number], number>>('mpcKinoPrepare')(this.handle) }
