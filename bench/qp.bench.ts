@@ -147,12 +147,16 @@ export default async function qpBench (args: string[]): Promise<BenchResult> {
   const hum = wbcRows('humanoid', humSeq, { nMax: 66, levelsMax: 4, meMax: 300, mcMax: 40 })
 
   // ---------------------------------------------------------------- OCP
+  // warm-up calls before each OCP row: V8 moves hot WASM functions from its baseline compiler to
+  // the optimizing one one by one, and each move stalled a call by ~5 ms during the first ~100
+  // solves here; 20 warm-up calls left those stalls in the timed samples (they set the p99)
+  const OCP_WARMUP = 200
   const mpcRng = new Rng(7)
   const mpcs: OcpProblem[] = Array.from({ length: 20 }, () => centroidalMpc(mpcRng, { N: 20 }))
   const ocp = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
   let i = 0
   let its = 0
-  const ocpCold = timeCalls(() => { ocp.load(mpcs[i % mpcs.length]); ocp.run(); its += w.exports.ocpInfo(ocp.handle, 1); i++ }, Math.round(300 * scale), 20)
+  const ocpCold = timeCalls(() => { ocp.load(mpcs[i % mpcs.length]); ocp.run(); its += w.exports.ocpInfo(ocp.handle, 1); i++ }, Math.round(300 * scale), OCP_WARMUP)
   const coldIts = its / i
   for (const p of mpcs) { ocp.load(p); if (ocp.run() !== 0) notes.push(`ocp_n20: status ${ocp.result().statusName}`) }
   // warm: a closed-loop-like sequence (x0 moves to the predicted x1 plus a small disturbance)
@@ -172,7 +176,7 @@ export default async function qpBench (args: string[]): Promise<BenchResult> {
   ocpWarm.setOption('shift', true)
   i = 0
   its = 0
-  const ocpW = timeCalls(() => { ocpWarm.load(warmSeq[i % warmSeq.length]); ocpWarm.run(); its += w.exports.ocpInfo(ocpWarm.handle, 1); i++ }, Math.round(300 * scale), 20)
+  const ocpW = timeCalls(() => { ocpWarm.load(warmSeq[i % warmSeq.length]); ocpWarm.run(); its += w.exports.ocpInfo(ocpWarm.handle, 1); i++ }, Math.round(300 * scale), OCP_WARMUP)
   const warmIts = its / i
   // the same MPCs with the vertical-force limit lowered to 45 N (below the ~59 N each stance foot
   // carries): the bounds bind at every stance stage, so the active-set start alone cannot finish
@@ -183,14 +187,14 @@ export default async function qpBench (args: string[]): Promise<BenchResult> {
   i = 0
   its = 0
   let pol = 0
-  const ocpAct = timeCalls(() => { ocp.load(binding[i % binding.length]); ocp.run(); its += w.exports.ocpInfo(ocp.handle, 1); pol += w.exports.ocpInfo(ocp.handle, 10); i++ }, Math.round(300 * scale), 20)
+  const ocpAct = timeCalls(() => { ocp.load(binding[i % binding.length]); ocp.run(); its += w.exports.ocpInfo(ocp.handle, 1); pol += w.exports.ocpInfo(ocp.handle, 10); i++ }, Math.round(300 * scale), OCP_WARMUP)
   for (const p of binding) { ocp.load(p); if (ocp.run() !== 0) notes.push(`ocp_n20_binding: status ${ocp.result().statusName}`) }
   // the solve alone (the MPC writes its QP into WASM memory: no host copy)
   const solveOnly = (probs: OcpProblem[]): Stats => {
     const n = Math.round(300 * scale)
     const s = new Float64Array(n)
-    for (let k = -20; k < n; k++) {
-      ocp.load(probs[(k + 20) % probs.length])
+    for (let k = -OCP_WARMUP; k < n; k++) {
+      ocp.load(probs[(k + OCP_WARMUP) % probs.length])
       const t0 = process.hrtime.bigint()
       ocp.run()
       if (k >= 0) s[k] = Number(process.hrtime.bigint() - t0) / 1000

@@ -76,30 +76,40 @@ export class OcpQp {
     this.handle = this.wasm.ocpCreate(sizes.Nmax, sizes.nxMax, sizes.nuMax, sizes.ngMax, sizes.neMax)
   }
 
-  /** Problem-data views per (field, stage), rebuilt only when the memory grows (it detaches them). */
-  private readonly views = new Map<number, Float64Array>()
+  /** Problem-data views per (field, stage) at f·(Nmax+1) + k, rebuilt only when the memory grows (it detaches them). */
+  private views: Array<Float64Array | undefined> = []
   private viewsBuffer: ArrayBufferLike | null = null
+
+  /** Drops the cached views when the memory has grown since they were made. */
+  private checkViews (): void {
+    const buf = this.wasm.memory.buffer
+    if (buf !== this.viewsBuffer) { this.views = []; this.viewsBuffer = buf }
+  }
 
   /**
    * View of stage k's block of a field, `len` entries. Problem-data blocks sit at fixed places (the
    * block capacities), so their views are cached; solution blocks move with the horizon's nx.
    */
   view (f: number, k: number, len: number): Float64Array {
-    const buf = this.wasm.memory.buffer
-    if (f >= F.x) return new Float64Array(buf, this.wasm.ocpField(this.handle, f, k), len)
-    if (buf !== this.viewsBuffer) { this.views.clear(); this.viewsBuffer = buf }
-    const key = f * 4096 + k
-    let v = this.views.get(key)
+    if (f >= F.x) return new Float64Array(this.wasm.memory.buffer, this.wasm.ocpField(this.handle, f, k), len)
+    this.checkViews()
+    return this.cachedView(f, k, len)
+  }
+
+  /** view() for problem data once checkViews() has run (load() checks once for all stages). */
+  private cachedView (f: number, k: number, len: number): Float64Array {
+    const key = f * (this.sizes.Nmax + 1) + k
+    let v = this.views[key]
     if (v === undefined || v.length < len) {
-      v = new Float64Array(buf, this.wasm.ocpField(this.handle, f, k), len)
-      this.views.set(key, v)
+      v = new Float64Array(this.viewsBuffer as ArrayBuffer, this.wasm.ocpField(this.handle, f, k), len)
+      this.views[key] = v
     }
     return v.length === len ? v : v.subarray(0, len)
   }
 
   /** Writes `src` into stage k's block of a field, or zeros when absent. */
   private put (f: number, k: number, len: number, src: ArrayLike<number> | undefined): void {
-    const v = this.view(f, k, len)
+    const v = this.cachedView(f, k, len)
     if (src === undefined) v.fill(0)
     else v.set(src)
   }
@@ -116,17 +126,20 @@ export class OcpQp {
     const { Nmax, nxMax, nuMax, ngMax, neMax } = this.sizes
     if (N < 0 || N > Nmax || nx > nxMax) throw new Error(`OCP with N=${N}, nx=${nx} exceeds the instance (Nmax ${Nmax}, nxMax ${nxMax})`)
     this.wasm.ocpSetHorizon(this.handle, N, nx, p.x0 === undefined ? 0 : 1)
+    this.checkViews()
     this.N = N
     this.nx = nx
-    this.nu = []; this.ng = []; this.ne = []
-    if (p.x0 !== undefined) this.view(F.x0, 0, nx).set(p.x0)
-    p.stages.forEach((s, k) => {
+    // (the stage-size lists are reused: load() allocates nothing when the shapes repeat)
+    this.nu.length = N + 1; this.ng.length = N + 1; this.ne.length = N + 1
+    if (p.x0 !== undefined) this.cachedView(F.x0, 0, nx).set(p.x0)
+    for (let k = 0; k <= N; k++) {
+      const s = p.stages[k]
       const nu = s.nu
       const ng = s.lg?.length ?? s.ug?.length ?? 0
       const ne = s.e?.length ?? 0
       if (nu > nuMax || ng > ngMax || ne > neMax) throw new Error(`OCP stage ${k} (nu=${nu}, ng=${ng}, ne=${ne}) exceeds the instance (${nuMax}, ${ngMax}, ${neMax})`)
       this.wasm.ocpSetStage(this.handle, k, nu, ng, ne)
-      this.nu.push(nu); this.ng.push(ng); this.ne.push(ne)
+      this.nu[k] = nu; this.ng[k] = ng; this.ne[k] = ne
       const nxu = nx + nu
       if (k < N && (s.A === undefined || (nu > 0 && s.B === undefined))) throw new Error(`OCP stage ${k}: the dynamics need A${nu > 0 ? ' and B' : ''}`)
       if (ne > 0 && (s.Eu === undefined || s.e === undefined)) throw new Error(`OCP stage ${k}: equality rows need Eu and e`)
@@ -145,14 +158,16 @@ export class OcpQp {
       if (ng > 0) {
         this.put(F.Gx, k, ng * nx, s.Gx)
         if (nu > 0) this.put(F.Gu, k, ng * nu, s.Gu)
-        const lg = this.view(F.lg, k, ng)
-        const ug = this.view(F.ug, k, ng)
-        for (let i = 0; i < ng; i++) {
-          lg[i] = s.lg === undefined ? -Infinity : s.lg[i]
-          ug[i] = s.ug === undefined ? Infinity : s.ug[i]
-        }
+        const lg = this.cachedView(F.lg, k, ng)
+        const ug = this.cachedView(F.ug, k, ng)
+        if (s.lg === undefined) lg.fill(-Infinity)
+        else if (s.lg.length === ng) lg.set(s.lg)
+        else for (let i = 0; i < ng; i++) lg[i] = s.lg[i]
+        if (s.ug === undefined) ug.fill(Infinity)
+        else if (s.ug.length === ng) ug.set(s.ug)
+        else for (let i = 0; i < ng; i++) ug[i] = s.ug[i]
       }
-    })
+    }
   }
 
   run (): number { return this.wasm.ocpRun(this.handle) }

@@ -27,88 +27,192 @@
 // Reads dims, data, opts. Writes sol (x, u, multipliers, gains, status); never allocates.
 import { OcpDims, OcpData, OcpBlocks, OcpOptions, OcpSolution, OcpWorkspace, OCP_OPTIMAL, OCP_INFEASIBLE, OCP_MAX_ITER, OCP_NUMERICAL, OCP_E_NONE, OCP_E_BOUNDS, OCP_E_INFEASIBLE_ROW } from './ocp-types'
 import { ocpReduce, ocpExpand, ocpProject, x0Column } from './ocp-reduce'
-import { riccatiFactor, riccatiSolve } from './riccati'
+import { riccatiFactor, riccatiSolve, riccatiCostToGo } from './riccati'
 import { eliminationMultipliers } from '../qp/nullspace-elimination'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 import { lowerSolve, lowerTransSolve } from '../linalg/cholesky'
 
-/** Residuals of the current iterate; returns μ. Writes sol.resStat/resEq. */
-function residuals (dims: OcpDims, ws: OcpWorkspace, sol: OcpSolution): f64 {
+/**
+ * Residuals of the current iterate; returns μ. Writes sol.resStat/resEq/resComp, ws.rd/rdyn/rl/ru,
+ * ws.dualScale/dynRes. With stat = false only the row terms are recomputed (y and π unchanged
+ * since the last full call: r_d, r_dyn and sol.resStat are kept).
+ */
+function residuals (dims: OcpDims, ws: OcpWorkspace, sol: OcpSolution, stat: bool = true): f64 {
+  const N = dims.N
+  const nx = dims.nx
+  const NY = ws.nyMax
+  const NG = dims.ngMax
+  // locals: every loop below stores into memory, so field loads would be repeated per iteration
+  const rd = ws.rd
+  const y = ws.y
+  const pi = ws.pi
+  const Qr = ws.Qr
+  const qr = ws.qr
+  const Ar = ws.Ar
+  const cr = ws.cr
+  const Gr = ws.Gr
+  const gIdx = ws.gIdx
+  const gCnt = ws.gCnt
+  const live = ws.live
+  const hasL = ws.hasL
+  const hasU = ws.hasU
+  const ll = ws.ll
+  const lu = ws.lu
+  const sl = ws.sl
+  const su = ws.su
+  const lgr = ws.lgr
+  const ugr = ws.ugr
+  const rl = ws.rl
+  const ru = ws.ru
+  const rdyn = ws.rdyn
+  let rs = 0.0
+  let re = 0.0
+  let comp = 0.0
+  let mcount = 0.0
+  let dyn = 0.0
+  let ds = 0.0
+  for (let k = 0; k <= N; k++) {
+    const ny = unchecked(ws.ny[k])
+    const nv = unchecked(ws.nv[k])
+    const nxr = unchecked(ws.nxr[k])
+    const m = k * NY
+    const qo = k * NY * NY
+    if (stat) {
+      // r_d = Q̃ y + q̃ + Ãᵀ π_{k+1} − [0; π_k] − G̃ᵀ(λ_l − λ_u)
+      if (unchecked(ws.qDiag[k]) != 0) {
+        for (let a = 0; a < ny; a++) unchecked(rd[m + a] = unchecked(qr[m + a]) + unchecked(Qr[qo + a * NY + a]) * unchecked(y[m + a]))
+      } else {
+        for (let a = 0; a < ny; a++) unchecked(rd[m + a] = unchecked(qr[m + a]) + dot(Qr, qo + a * NY, y, m, ny))
+      }
+      if (k < N) {
+        const ao = k * nx * NY
+        if (unchecked(ws.arSparse[k]) != 0) {
+          const arIdx = ws.arIdx
+          for (let j = 0; j < nx; j++) {
+            const c = unchecked(pi[k * nx + j])
+            const ro = ao + j * NY
+            for (let t = 0, n = unchecked(ws.arCnt[k * nx + j]); t < n; t++) { const a = unchecked(arIdx[ro + t]); unchecked(rd[m + a] += c * unchecked(Ar[ro + a])) }
+          }
+        } else {
+          for (let j = 0; j < nx; j++) {
+            const c = unchecked(pi[k * nx + j])
+            if (c != 0.0) axpy(rd, m, c, Ar, ao + j * NY, ny)
+          }
+        }
+      }
+      if (k > 0) for (let i = 0; i < nxr; i++) unchecked(rd[m + nv + i] -= unchecked(pi[(k - 1) * nx + i]))
+    }
+    for (let li = 0, ln = unchecked(ws.nLive[k]); li < ln; li++) {
+      const gi = unchecked(live[k * NG + li])
+      const ro = gi * NY
+      const cnt = unchecked(gCnt[gi])
+      let gy = 0.0
+      for (let t = 0; t < cnt; t++) { const a = unchecked(gIdx[ro + t]); gy += unchecked(Gr[ro + a]) * unchecked(y[m + a]) }
+      const hl = unchecked(hasL[gi])
+      const hu = unchecked(hasU[gi])
+      const lli = hl * unchecked(ll[gi])
+      const lui = hu * unchecked(lu[gi])
+      ds = max(ds, max(lli, lui))
+      if (stat) {
+        const dl = lli - lui
+        if (dl != 0.0) for (let t = 0; t < cnt; t++) { const a = unchecked(gIdx[ro + t]); unchecked(rd[m + a] -= unchecked(Gr[ro + a]) * dl) }
+      }
+      // (infinite sides have hasL/hasU = 0 and must not touch their ±∞ bound: 0·∞ is NaN)
+      if (hl != 0.0) {
+        const lg = unchecked(lgr[gi])
+        const r = gy - lg - unchecked(sl[gi])
+        unchecked(rl[gi] = r)
+        re = max(re, Math.abs(r) / max(1.0, Math.abs(lg)))
+        comp += unchecked(sl[gi]) * lli
+      } else unchecked(rl[gi] = 0.0)
+      if (hu != 0.0) {
+        const ug = unchecked(ugr[gi])
+        const r = ug - gy - unchecked(su[gi])
+        unchecked(ru[gi] = r)
+        re = max(re, Math.abs(r) / max(1.0, Math.abs(ug)))
+        comp += unchecked(su[gi]) * lui
+      } else unchecked(ru[gi] = 0.0)
+      mcount += hl + hu
+    }
+    if (stat) {
+      for (let a = 0; a < ny; a++) rs = max(rs, Math.abs(unchecked(rd[m + a])))
+      if (k < N) {
+        const ao = k * nx * NY
+        const m1 = (k + 1) * NY + unchecked(ws.nv[k + 1])
+        const sp = unchecked(ws.arSparse[k]) != 0
+        const arIdx = ws.arIdx
+        for (let i = 0; i < nx; i++) {
+          const c = unchecked(cr[k * nx + i])
+          const ro = ao + i * NY
+          let ay = 0.0
+          if (sp) {
+            for (let t = 0, n = unchecked(ws.arCnt[k * nx + i]); t < n; t++) { const a = unchecked(arIdx[ro + t]); ay += unchecked(Ar[ro + a]) * unchecked(y[m + a]) }
+          } else ay = dot(Ar, ro, y, m, ny)
+          const r = ay + c - unchecked(y[m1 + i])
+          unchecked(rdyn[k * nx + i] = r)
+          dyn = max(dyn, Math.abs(r) / max(1.0, Math.abs(c)))
+        }
+      }
+    }
+  }
+  // magnitude of the multipliers: the stationarity tolerance is relative to it as well
+  for (let i = 0; i < N * nx; i++) ds = max(ds, Math.abs(unchecked(pi[i])))
+  ws.dualScale = ds
+  if (stat) {
+    ws.dynRes = dyn
+    sol.resStat = rs
+  }
+  sol.resEq = max(re, ws.dynRes)
+  const mu = mcount > 0.0 ? comp / mcount : 0.0
+  sol.resComp = mu
+  return mu
+}
+
+/**
+ * residuals() at the zero iterate (y = 0, π = 0, λ = 0: the cold start with no active guess):
+ * r_d = q̃, r_dyn = c̃, r_l = −l̃ − s_l, r_u = ũ − s_u, μ = 0; no products.
+ */
+function residualsZero (dims: OcpDims, ws: OcpWorkspace, sol: OcpSolution): f64 {
   const N = dims.N
   const nx = dims.nx
   const NY = ws.nyMax
   const NG = dims.ngMax
   let rs = 0.0
   let re = 0.0
-  let comp = 0.0
-  let mcount = 0.0
   let dyn = 0.0
   for (let k = 0; k <= N; k++) {
-    const ny = ws.ny[k]
-    const nv = ws.nv[k]
-    const nxr = ws.nxr[k]
     const m = k * NY
-    // r_d = Q̃ y + q̃ + Ãᵀ π_{k+1} − [0; π_k] − G̃ᵀ(λ_l − λ_u)
-    for (let a = 0; a < ny; a++) ws.rd[m + a] = ws.qr[m + a] + dot(ws.Qr, k * NY * NY + a * NY, ws.y, m, ny)
+    const ny = ws.ny[k]
+    copy(ws.rd, m, ws.qr, m, ny)
+    for (let a = 0; a < ny; a++) rs = max(rs, Math.abs(unchecked(ws.qr[m + a])))
     if (k < N) {
-      const ao = k * nx * NY
-      for (let j = 0; j < nx; j++) {
-        const c = ws.pi[k * nx + j]
-        if (c != 0.0) axpy(ws.rd, m, c, ws.Ar, ao + j * NY, ny)
-      }
+      copy(ws.rdyn, k * nx, ws.cr, k * nx, nx)
+      for (let i = 0; i < nx; i++) { const c = Math.abs(unchecked(ws.cr[k * nx + i])); dyn = max(dyn, c / max(1.0, c)) }
     }
-    if (k > 0) for (let i = 0; i < nxr; i++) ws.rd[m + nv + i] -= ws.pi[(k - 1) * nx + i]
     for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
       const gi = unchecked(ws.live[k * NG + li])
-      const ro = gi * NY
-      const cnt = ws.gCnt[gi]
-      let gy = 0.0
-      for (let t = 0; t < cnt; t++) { const a = ws.gIdx[ro + t]; gy += ws.Gr[ro + a] * ws.y[m + a] }
       const hl = ws.hasL[gi]
       const hu = ws.hasU[gi]
-      const dl = hl * ws.ll[gi] - hu * ws.lu[gi]
-      if (dl != 0.0) for (let t = 0; t < cnt; t++) { const a = ws.gIdx[ro + t]; ws.rd[m + a] -= ws.Gr[ro + a] * dl }
-      // (infinite sides have hasL/hasU = 0 and must not touch their ±∞ bound: 0·∞ is NaN)
       if (hl != 0.0) {
-        ws.rl[gi] = gy - ws.lgr[gi] - ws.sl[gi]
-        re = max(re, Math.abs(ws.rl[gi]) / max(1.0, Math.abs(ws.lgr[gi])))
+        const lg = ws.lgr[gi]
+        const r = -lg - ws.sl[gi]
+        ws.rl[gi] = r
+        re = max(re, Math.abs(r) / max(1.0, Math.abs(lg)))
       } else ws.rl[gi] = 0.0
       if (hu != 0.0) {
-        ws.ru[gi] = ws.ugr[gi] - gy - ws.su[gi]
-        re = max(re, Math.abs(ws.ru[gi]) / max(1.0, Math.abs(ws.ugr[gi])))
+        const ug = ws.ugr[gi]
+        const r = ug - ws.su[gi]
+        ws.ru[gi] = r
+        re = max(re, Math.abs(r) / max(1.0, Math.abs(ug)))
       } else ws.ru[gi] = 0.0
-      comp += hl * ws.sl[gi] * ws.ll[gi] + hu * ws.su[gi] * ws.lu[gi]
-      mcount += hl + hu
-    }
-    for (let a = 0; a < ny; a++) rs = max(rs, Math.abs(ws.rd[m + a]))
-    if (k < N) {
-      const ao = k * nx * NY
-      const m1 = (k + 1) * NY + ws.nv[k + 1]
-      for (let i = 0; i < nx; i++) {
-        const r = dot(ws.Ar, ao + i * NY, ws.y, m, ny) + ws.cr[k * nx + i] - ws.y[m1 + i]
-        ws.rdyn[k * nx + i] = r
-        const rr = Math.abs(r) / max(1.0, Math.abs(ws.cr[k * nx + i]))
-        re = max(re, rr)
-        dyn = max(dyn, rr)
-      }
     }
   }
-  // magnitude of the multipliers: the stationarity tolerance is relative to it as well
-  let ds = 0.0
-  for (let i = 0; i < N * nx; i++) ds = max(ds, Math.abs(ws.pi[i]))
-  for (let k = 0; k <= N; k++) {
-    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
-      const gi = unchecked(ws.live[k * NG + li])
-      ds = max(ds, max(ws.hasL[gi] * ws.ll[gi], ws.hasU[gi] * ws.lu[gi]))
-    }
-  }
-  ws.dualScale = ds
+  ws.dualScale = 0.0
   ws.dynRes = dyn
   sol.resStat = rs
-  sol.resEq = re
-  const mu = mcount > 0.0 ? comp / mcount : 0.0
-  sol.resComp = mu
-  return mu
+  sol.resEq = max(re, dyn)
+  sol.resComp = 0.0
+  return 0.0
 }
 
 /** Barrier Hessian Ĥ = Q̃ + G̃ᵀWG̃ into ws.L (lower triangle); W = λ/s unless givenW (then ws.W as set). */
@@ -215,14 +319,15 @@ function maxStep (dims: OcpDims, ws: OcpWorkspace): f64 {
 }
 
 function initCold (dims: OcpDims, ws: OcpWorkspace): void {
+  ws.coldStart = true
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
   fill(ws.y, 0, 0.0, (N + 1) * NY)
   fill(ws.pi, 0, 0.0, (N + 1) * dims.nx)
   for (let k = 0; k <= N; k++) {
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = k * NG + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       // y = 0: G y = 0; slacks at least 1 so the start is well inside
       ws.sl[gi] = ws.hasL[gi] != 0.0 ? max(1.0, -ws.lgr[gi]) : 1.0
       ws.su[gi] = ws.hasU[gi] != 0.0 ? max(1.0, ws.ugr[gi]) : 1.0
@@ -233,6 +338,7 @@ function initCold (dims: OcpDims, ws: OcpWorkspace): void {
 }
 
 function initWarm (dims: OcpDims, ws: OcpWorkspace, shift: bool): void {
+  ws.coldStart = false
   const N = dims.N
   const nx = dims.nx
   const NY = ws.nyMax
@@ -269,6 +375,7 @@ function initWarm (dims: OcpDims, ws: OcpWorkspace, shift: bool): void {
 /** The Mehrotra loop from the current iterate; returns OCP_OPTIMAL, OCP_MAX_ITER or OCP_NUMERICAL. */
 /** Adds t·(last direction) to the iterate (t = −α undoes the last update). */
 function moveIterate (dims: OcpDims, ws: OcpWorkspace, t: f64): void {
+  ws.coldStart = false
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
@@ -334,6 +441,13 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
   let prevMerit = Infinity
   let failedMerit = Infinity
   let extra = 0
+  // the active-set start needs no residuals of the start point (its passes compute their own)
+  let startFailed = false
+  if (opts.polish) {
+    // (more rounds at the start point, whose active guess is the roughest)
+    if (polish(dims, opts, sol, ws, scaleStat, 8)) { sol.polished = 1; return OCP_OPTIMAL }
+    startFailed = true
+  }
   for (let it = 0; it <= opts.maxIter; it++) {
     const mu = residuals(dims, ws, sol)
     const sc = max(scaleStat, ws.dualScale)
@@ -346,9 +460,8 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
     }
     if (!(merit == merit)) return OCP_NUMERICAL
     // near the solution, try the active-set polish: it ends the iteration when it yields a KKT point
-    if (opts.polish && (it == 0 || merit <= POLISH_START || (merit <= POLISH_EARLY && merit <= 0.1 * failedMerit))) {
-      // (more rounds at the start point, whose active guess is the roughest)
-      if (polish(dims, opts, sol, ws, scaleStat, it == 0 ? 8 : 4)) { sol.polished = 1; return OCP_OPTIMAL }
+    if (startFailed) { failedMerit = merit; startFailed = false } else if (opts.polish && (merit <= POLISH_START || (merit <= POLISH_EARLY && merit <= 0.1 * failedMerit))) {
+      if (polish(dims, opts, sol, ws, scaleStat, 4)) { sol.polished = 1; return OCP_OPTIMAL }
       failedMerit = merit
     }
     if (sol.resStat <= opts.tolStat * sc && sol.resEq <= opts.tolEq && mu <= opts.tolComp) {
@@ -414,8 +527,8 @@ function polishGap (dims: OcpDims, ws: OcpWorkspace): f64 {
   let gap = 0.0
   for (let k = 0; k <= dims.N; k++) {
     const m = k * NY
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = k * NG + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       const side = ws.rg[gi]
       if (side == 0.0) continue
       const ro = gi * NY
@@ -436,23 +549,27 @@ function polishGap (dims: OcpDims, ws: OcpWorkspace): f64 {
   return gy
 }
 
-/** Augmented-Lagrangian passes on the current active set (ws.rg, ws.W), one factorization. */
-function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace): void {
+/**
+ * Augmented-Lagrangian passes on the current active set (ws.rg, ws.W), one factorization. Returns
+ * true when the residuals (ws.rd, ws.rdyn) are those of the final iterate.
+ */
+function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, atZero: bool): bool {
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
   barrierHessian(dims, ws, true)
   riccatiFactor(dims, ws, opts.pivotFloor)
   for (let pass = 0; pass < 8; pass++) {
-    residuals(dims, ws, sol)
+    if (pass == 0 && atZero) residualsZero(dims, ws, sol)
+    else residuals(dims, ws, sol)
     // the passes also refine the dynamics residual (iterative refinement of the Riccati solve)
-    if (pass > 0 && polishGap(dims, ws) <= 1e-15 && ws.dynRes <= 1e-15) break
+    if (pass > 0 && polishGap(dims, ws) <= 1e-15 && ws.dynRes <= 1e-15) return true
     // gradient of the augmented Lagrangian: r_d + Σ_A ρ G_iᵀ (G_i y − b_i)
     for (let k = 0; k <= N; k++) {
       const m = k * NY
       copy(ws.gh, m, ws.rd, m, ws.ny[k])
-      for (let i = 0; i < dims.ng[k]; i++) {
-        const gi = k * NG + i
+      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+        const gi = unchecked(ws.live[k * NG + li])
         const side = ws.rg[gi]
         if (side == 0.0) continue
         const ro = gi * NY
@@ -465,8 +582,8 @@ function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: Oc
       const m = k * NY
       axpy(ws.y, m, 1.0, ws.dy, m, ws.ny[k])
       if (k < N) axpy(ws.pi, k * dims.nx, 1.0, ws.dpi, k * dims.nx, dims.nx)
-      for (let i = 0; i < dims.ng[k]; i++) {
-        const gi = k * NG + i
+      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+        const gi = unchecked(ws.live[k * NG + li])
         const side = ws.rg[gi]
         if (side == 0.0) continue
         const gy = rowValue(ws, gi, m)
@@ -475,6 +592,7 @@ function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: Oc
       }
     }
   }
+  return false
 }
 
 /**
@@ -492,10 +610,13 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
+  // the cold start point is y = 0, π = 0; with no active guess every λ is zeroed below
+  let atZero = ws.coldStart
+  ws.coldStart = false
   backupIterate(dims, ws, false)
   for (let k = 0; k <= N; k++) {
-    for (let i = 0; i < dims.ng[k]; i++) {
-      const gi = k * NG + i
+    for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+      const gi = unchecked(ws.live[k * NG + li])
       const al = ws.hasL[gi] != 0.0 && ws.ll[gi] > ws.sl[gi]
       const au = ws.hasU[gi] != 0.0 && ws.lu[gi] > ws.su[gi]
       // side: +1 lower active, −1 upper active (the stronger one if both), 0 inactive
@@ -505,26 +626,29 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
       ws.rg[gi] = side
       if (side != 1.0) ws.ll[gi] = 0.0
       if (side != -1.0) ws.lu[gi] = 0.0
+      if (side != 0.0) atZero = false
     }
   }
   let settled = false
+  let current = false
   for (let round = 0; round < maxRounds && !settled; round++) {
     for (let k = 0; k <= N; k++) {
       let dmax = 1.0
       for (let a = 0; a < ws.ny[k]; a++) dmax = max(dmax, Math.abs(ws.Qr[k * NY * NY + a * NY + a]))
-      for (let i = 0; i < dims.ng[k]; i++) {
-        const gi = k * NG + i
+      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+        const gi = unchecked(ws.live[k * NG + li])
         ws.W[gi] = ws.rg[gi] != 0.0 ? 1e5 * dmax : 0.0
       }
     }
-    polishPasses(dims, opts, sol, ws)
+    current = polishPasses(dims, opts, sol, ws, atZero)
+    atZero = false
     let lmax = 1.0
-    for (let k = 0; k <= N; k++) for (let i = 0; i < dims.ng[k]; i++) { const gi = k * NG + i; lmax = max(lmax, max(ws.ll[gi], ws.lu[gi])) }
+    for (let k = 0; k <= N; k++) for (let li = 0, ln = ws.nLive[k]; li < ln; li++) { const gi = unchecked(ws.live[k * NG + li]); lmax = max(lmax, max(ws.ll[gi], ws.lu[gi])) }
     settled = true
     for (let k = 0; k <= N; k++) {
       const m = k * NY
-      for (let i = 0; i < dims.ng[k]; i++) {
-        const gi = k * NG + i
+      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+        const gi = unchecked(ws.live[k * NG + li])
         const side = ws.rg[gi]
         if (side == 0.0) {
           const gy = rowValue(ws, gi, m)
@@ -545,17 +669,18 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
     // slacks of the polished point (0 at active rows); multipliers clipped at 0
     for (let k = 0; k <= N; k++) {
       const m = k * NY
-      for (let i = 0; i < dims.ng[k]; i++) {
-        const gi = k * NG + i
+      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+        const gi = unchecked(ws.live[k * NG + li])
         const gy = rowValue(ws, gi, m)
         const side = ws.rg[gi]
         if (ws.hasL[gi] != 0.0) ws.sl[gi] = side == 1.0 ? 0.0 : max(gy - ws.lgr[gi], 0.0)
         if (ws.hasU[gi] != 0.0) ws.su[gi] = side == -1.0 ? 0.0 : max(ws.ugr[gi] - gy, 0.0)
-        ws.ll[gi] = max(ws.ll[gi], 0.0)
-        ws.lu[gi] = max(ws.lu[gi], 0.0)
+        if (ws.ll[gi] < 0.0) { ws.ll[gi] = 0.0; current = false }
+        if (ws.lu[gi] < 0.0) { ws.lu[gi] = 0.0; current = false }
       }
     }
-    residuals(dims, ws, sol)
+    // (unchanged y, π and multipliers: only the row residuals need recomputing)
+    residuals(dims, ws, sol, !current)
     ok = sol.resStat <= opts.tolStat * max(scaleStat, ws.dualScale) && sol.resEq <= opts.tolEq
   }
   if (!ok) {
@@ -581,14 +706,19 @@ function stageZeroGain (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpSol
   const tx = ws.tw
   const w = ws.lvec
   const mv = ws.gh
+  // a selection stage (no equalities or only fixed inputs) has Tx_j = e_j: the products with Tx_j
+  // are columns of Q, Gx and A
+  const sel0 = ws.isSel[0] != 0
   for (let j = 0; j < nx; j++) {
-    for (let r = 0; r < nxu; r++) tx[r] = x0Column(ws, nx, nxuMax, r, j)
-    // w = Q Tx_j
-    for (let r = 0; r < nxu; r++) w[r] = dot(data.Q, r * nxu, tx, 0, nxu)
-    // mv = T_vᵀ w
-    for (let a = 0; a < nv; a++) {
-      if (ws.isSel[0] != 0) mv[a] = w[ws.sel[a]]
-      else {
+    if (sel0) {
+      // mv = T_vᵀ Q e_j
+      for (let a = 0; a < nv; a++) mv[a] = data.Q[ws.sel[a] * nxu + j]
+    } else {
+      for (let r = 0; r < nxu; r++) tx[r] = x0Column(ws, nx, nxuMax, r, j)
+      // w = Q Tx_j
+      for (let r = 0; r < nxu; r++) w[r] = dot(data.Q, r * nxu, tx, 0, nxu)
+      // mv = T_vᵀ w
+      for (let a = 0; a < nv; a++) {
         let s = 0.0
         for (let r = 0; r < nxu; r++) s += ws.T[r * NY + a] * w[r]
         mv[a] = s
@@ -599,11 +729,15 @@ function stageZeroGain (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpSol
       const wi = ws.W[i]
       if (wi == 0.0) continue
       let gx = 0.0
-      for (let c = 0; c < nxu; c++) {
-        const t = tx[c]
-        if (t == 0.0) continue
-        gx += t * (c < nx ? data.Gx[i * nx + c] : data.Gu[i * nu + c - nx])
+      if (sel0) gx = data.Gx[i * nx + j]
+      else {
+        for (let c = 0; c < nxu; c++) {
+          const t = tx[c]
+          if (t == 0.0) continue
+          gx += t * (c < nx ? data.Gx[i * nx + c] : data.Gu[i * nu + c - nx])
+        }
       }
+      if (gx == 0.0) continue
       const ro = i * NY
       for (let t = 0; t < ws.gCnt[i]; t++) { const a = ws.gIdx[ro + t]; mv[a] += ws.Gr[ro + a] * wi * gx }
     }
@@ -612,9 +746,12 @@ function stageZeroGain (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpSol
       const ax = ws.tv
       for (let i = 0; i < nx; i++) {
         let s = 0.0
-        for (let c = 0; c < nxu; c++) {
-          const t = tx[c]
-          if (t != 0.0) s += t * (c < nx ? data.A[i * nx + c] : data.B[i * nu + c - nx])
+        if (sel0) s = data.A[i * nx + j]
+        else {
+          for (let c = 0; c < nxu; c++) {
+            const t = tx[c]
+            if (t != 0.0) s += t * (c < nx ? data.A[i * nx + c] : data.B[i * nu + c - nx])
+          }
         }
         ax[i] = s
       }
@@ -702,11 +839,21 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
     const nu = dims.nu[k]
     const nxu = nx + nu
     ocpExpand(dims, ws, k, ws.y, k * NY, sol.x, k * nx, sol.u, k * NU)
-    // objective ½[x;u]ᵀQ[x;u] + qᵀ[x;u]
-    const t = ws.tv
-    for (let i = 0; i < nx; i++) t[i] = sol.x[k * nx + i]
-    for (let a = 0; a < nu; a++) t[nx + a] = sol.u[k * NU + a]
-    for (let i = 0; i < nxu; i++) obj += t[i] * (0.5 * dot(data.Q, k * bl.Q + i * nxu, t, 0, nxu) + data.q[k * bl.q + i])
+    // objective in reduced coordinates: ½yᵀQ̃y + q̃ᵀy + ½t0ᵀQt0 + qᵀt0
+    {
+      const m = k * NY
+      const ny = ws.ny[k]
+      const Qr = ws.Qr
+      const qr = ws.qr
+      const y = ws.y
+      let o = ws.objC[k]
+      if (ws.qDiag[k] != 0) {
+        for (let a = 0; a < ny; a++) { const v = unchecked(y[m + a]); o += v * (0.5 * unchecked(Qr[k * NY * NY + a * NY + a]) * v + unchecked(qr[m + a])) }
+      } else {
+        for (let a = 0; a < ny; a++) o += unchecked(y[m + a]) * (0.5 * dot(Qr, k * NY * NY + a * NY, y, m, ny) + unchecked(qr[m + a]))
+      }
+      obj += o
+    }
     if (k < N) copy(sol.pi, k * nx, ws.pi, k * nx, nx)
     for (let i = 0; i < dims.ng[k]; i++) {
       const gi = k * NG + i
@@ -714,7 +861,22 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
     }
     // equality multipliers: Euᵀν = −(u-rows of Q[x;u] + q + Bᵀπ_{k+1} + Guᵀλ)
     const ne = dims.ne[k]
-    if (ne > 0) {
+    if (ne > 0 && ws.isSel[k] != 0) {
+      // rows fixing one input each: Eu_ia ν_i = −(row a of the stationarity of u)
+      const t = ws.tv
+      for (let i = 0; i < nx; i++) t[i] = sol.x[k * nx + i]
+      for (let a = 0; a < nu; a++) t[nx + a] = sol.u[k * NU + a]
+      for (let i = 0; i < ne; i++) {
+        const a = ws.eqCol[k * NE + i]
+        let s = dot(data.Q, k * bl.Q + (nx + a) * nxu, t, 0, nxu) + data.q[k * bl.q + nx + a]
+        if (k < N) for (let j = 0; j < nx; j++) s += data.B[k * bl.B + j * nu + a] * ws.pi[k * nx + j]
+        for (let j = 0; j < dims.ng[k]; j++) s += data.Gu[k * bl.Gu + j * nu + a] * sol.lam[k * NG + j]
+        sol.nu[k * NE + i] = -s / data.Eu[k * bl.Eu + i * nu + a]
+      }
+    } else if (ne > 0) {
+      const t = ws.tv
+      for (let i = 0; i < nx; i++) t[i] = sol.x[k * nx + i]
+      for (let a = 0; a < nu; a++) t[nx + a] = sol.u[k * NU + a]
       const r = ws.tw
       for (let a = 0; a < nu; a++) {
         let s = dot(data.Q, k * bl.Q + (nx + a) * nxu, t, 0, nxu) + data.q[k * bl.q + nx + a]
@@ -722,13 +884,7 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
         for (let i = 0; i < dims.ng[k]; i++) s += data.Gu[k * bl.Gu + i * nu + a] * sol.lam[k * NG + i]
         r[a] = -s
       }
-      if (ws.isSel[k] != 0) {
-        // rows fixing one input each: Eu_ia ν_i = r_a
-        for (let i = 0; i < ne; i++) {
-          const a = ws.eqCol[k * NE + i]
-          sol.nu[k * NE + i] = r[a] / data.Eu[k * bl.Eu + i * nu + a]
-        }
-      } else eliminationMultipliers(ws.els[k], r, sol.nu, k * NE)
+      eliminationMultipliers(ws.els[k], r, sol.nu, k * NE)
     }
   }
   sol.objective = obj
@@ -773,14 +929,7 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
           if (c != 0.0) axpy(sol.K, Ka, c, X, b * nx, nx)
         }
       }
-      // P = Lxx Lxxᵀ
-      for (let i = 0; i < nx; i++) {
-        for (let j = 0; j <= i; j++) {
-          const v = dot(ws.L, lk + (nv + i) * NY + nv, ws.L, lk + (nv + j) * NY + nv, j + 1)
-          sol.P[Po + i * nx + j] = v
-          sol.P[Po + j * nx + i] = v
-        }
-      }
+      riccatiCostToGo(dims, ws, k, sol.P, Po)
     }
     if (nxr == 0 && k == 0 && nv > 0) stageZeroGain(dims, data, bl, sol, ws)
     for (let a = 0; a < nu; a++) {

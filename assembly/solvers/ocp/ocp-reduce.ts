@@ -11,7 +11,30 @@
 // gIdx, gCnt, hasL, hasU}; returns an OCP_E_* code (stage in sol.errorStage).
 import { OcpDims, OcpData, OcpBlocks, OcpSolution, OcpWorkspace, OCP_E_NONE, OCP_E_EQ_RANK, OCP_E_NONFINITE, OCP_E_BOUNDS, OCP_E_INFEASIBLE_ROW } from './ocp-types'
 import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
-import { dot, axpy, fill, allFinite } from '../linalg/dense-kernels'
+import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
+
+/**
+ * True when every x[xo+i], i < n, is finite: no exponent field all ones (±∞, NaN). Integer
+ * compares ORed into two accumulators, four entries per pass (no floating-point latency chain).
+ */
+function allFinite (x: StaticArray<f64>, xo: i32, n: i32): bool {
+  let p = changetype<usize>(x) + (<usize>xo << 3)
+  const mask = i64x2.splat(0x7FF0000000000000)
+  let acc0 = i64x2.splat(0)
+  let acc1 = i64x2.splat(0)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    acc0 = v128.or(acc0, i64x2.eq(v128.and(v128.load(p), mask), mask))
+    acc1 = v128.or(acc1, i64x2.eq(v128.and(v128.load(p, 16), mask), mask))
+    p += 32
+  }
+  if (v128.any_true(v128.or(acc0, acc1))) return false
+  for (; i < n; i++) {
+    if ((load<u64>(p) & 0x7FF0000000000000) == 0x7FF0000000000000) return false
+    p += 8
+  }
+  return true
+}
 
 @inline function abAt (data: OcpData, bl: OcpBlocks, k: i32, nx: i32, nu: i32, i: i32, j: i32): f64 {
   return j < nx ? data.A[k * bl.A + i * nx + j] : data.B[k * bl.B + i * nu + (j - nx)]
@@ -165,12 +188,33 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
       for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; s += data.Q[qo + i * nxu + c] * ws.t0[t0 + c] }
       h[i] = s
     }
+    // ½ t0ᵀQ t0 + qᵀt0 = Σ_c t0_c ½(h_c + q_c)
+    let oc = 0.0
+    for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; oc += ws.t0[t0 + c] * 0.5 * (h[c] + data.q[k * bl.q + c]) }
+    ws.objC[k] = oc
     if (isSel) {
+      // lower triangle symmetrized, then mirrored (locals: the loops store into memory, so field
+      // loads would not be hoisted)
+      const Q = data.Q
+      const Qr = ws.Qr
+      const sel = ws.sel
+      const so = k * NY
+      let off = 0.0
       for (let a = 0; a < ny; a++) {
-        const ia = ws.sel[k * NY + a]
-        for (let b = 0; b < ny; b++) ws.Qr[qro + a * NY + b] = 0.5 * (data.Q[qo + ia * nxu + ws.sel[k * NY + b]] + data.Q[qo + ws.sel[k * NY + b] * nxu + ia])
-        ws.qr[k * NY + a] = h[ia]
+        const ia = unchecked(sel[so + a])
+        const ra = qro + a * NY
+        const qa = qo + ia * nxu
+        for (let b = 0; b < a; b++) {
+          const ib = unchecked(sel[so + b])
+          const v = 0.5 * (unchecked(Q[qa + ib]) + unchecked(Q[qo + ib * nxu + ia]))
+          unchecked(Qr[ra + b] = v)
+          unchecked(Qr[qro + b * NY + a] = v)
+          off += Math.abs(v)
+        }
+        unchecked(Qr[ra + a] = unchecked(Q[qa + ia]))
+        unchecked(ws.qr[so + a] = h[ia])
       }
+      ws.qDiag[k] = off == 0.0 ? 1 : 0
     } else {
       // Q T row by row (zero entries of Q skipped), then Tᵀ(Q T) row by row (zero entries of T
       // skipped: T is identity on x and often sparse on u), symmetrized
@@ -193,13 +237,16 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
           ws.qr[k * NY + a] += t * hr
         }
       }
+      let off = 0.0
       for (let a = 0; a < ny; a++) {
         for (let b = 0; b < a; b++) {
           const v = 0.5 * (ws.Qr[qro + a * NY + b] + ws.Qr[qro + b * NY + a])
           ws.Qr[qro + a * NY + b] = v
           ws.Qr[qro + b * NY + a] = v
+          off += Math.abs(v)
         }
       }
+      ws.qDiag[k] = off == 0.0 ? 1 : 0
     }
 
     // ---- dynamics: Ã = [A B] T, c̃ = c + [A B] t0 ----
@@ -212,7 +259,14 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
         for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; s += abAt(data, bl, k, nx, nu, i, c) * ws.t0[t0 + c] }
         ws.cr[k * nx + i] = s
         if (isSel) {
-          for (let a = 0; a < ny; a++) ws.Ar[ao + i * NY + a] = abAt(data, bl, k, nx, nu, i, ws.sel[k * NY + a])
+          // y = [free inputs; x]: input columns gathered from B, state columns copied from A
+          const Ar = ws.Ar
+          const sel = ws.sel
+          const B = data.B
+          const so = k * NY
+          const ri = ao + i * NY
+          for (let a = 0; a < nv; a++) unchecked(Ar[ri + a] = unchecked(B[bi + unchecked(sel[so + a]) - nx]))
+          if (nxr > 0) copy(Ar, ri + nv, data.A, ai, nxr)
         } else {
           // row i of [A B] T: rows of T weighted by the nonzeros of row i
           fill(ws.Ar, ao + i * NY, 0.0, ny)
@@ -228,54 +282,103 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
       }
     }
 
+    // ---- sparsity of Ã (row-wise index lists, used when at most half full) ----
+    ws.arSparse[k] = 0
+    if (k < N) {
+      const Ar = ws.Ar
+      const arIdx = ws.arIdx
+      const ao = k * nx * NY
+      let nnz = 0
+      for (let j = 0; j < nx; j++) {
+        const ro = ao + j * NY
+        let c = 0
+        for (let a = 0; a < ny; a++) if (unchecked(Ar[ro + a]) != 0.0) unchecked(arIdx[ro + c++] = a)
+        unchecked(ws.arCnt[k * nx + j] = c)
+        nnz += c
+      }
+      if (2 * nnz <= nx * ny) ws.arSparse[k] = 1
+    }
+
     // ---- rows: G̃ = [Gx Gu] T, bounds − G t0, sparsity pattern ----
+    // (locals: the loop stores into memory, so field loads would be repeated per row)
     const go = k * dims.ngMax
+    const Gr = ws.Gr
+    const gIdx = ws.gIdx
+    const gCnt = ws.gCnt
+    const sel = ws.sel
+    const Gx = data.Gx
+    const Gu = data.Gu
+    const dlg = data.lg
+    const dug = data.ug
+    const lgr = ws.lgr
+    const ugr = ws.ugr
+    const hasL = ws.hasL
+    const hasU = ws.hasU
+    const live = ws.live
+    const so = k * NY
+    const go0 = k * bl.g
     let nLive = 0
     for (let i = 0; i < ng; i++) {
+      const gi = go + i
       const gxi = k * bl.Gx + i * nx
       const gui = k * bl.Gu + i * nu
       let s = 0.0
       for (let t = 0; t < nt; t++) { const c = ws.t0Idx[t]; s += gAt(data, bl, k, nx, nu, i, c) * ws.t0[t0 + c] }
-      const lg = data.lg[k * bl.g + i]
-      const ug = data.ug[k * bl.g + i]
+      const lg = unchecked(dlg[go0 + i])
+      const ug = unchecked(dug[go0 + i])
       if (lg != lg || ug != ug) return OCP_E_NONFINITE
       if (lg > ug || lg == Infinity || ug == -Infinity) return OCP_E_BOUNDS
-      ws.lgr[go + i] = lg - s
-      ws.ugr[go + i] = ug - s
-      ws.hasL[go + i] = lg > -Infinity ? 1.0 : 0.0
-      ws.hasU[go + i] = ug < Infinity ? 1.0 : 0.0
-      const ro = (go + i) * NY
+      const lo = lg - s
+      const hi = ug - s
+      unchecked(lgr[gi] = lo)
+      unchecked(ugr[gi] = hi)
+      let hl = lg > -Infinity ? 1.0 : 0.0
+      let hu = ug < Infinity ? 1.0 : 0.0
+      const ro = gi * NY
       let cnt = 0
       if (isSel) {
-        for (let a = 0; a < ny; a++) ws.Gr[ro + a] = gAt(data, bl, k, nx, nu, i, ws.sel[k * NY + a])
+        // y = [free inputs; x]: the input columns are gathered, the state columns copied; the
+        // sparsity pattern in the same pass
+        for (let a = 0; a < nv; a++) {
+          const v = unchecked(Gu[gui + unchecked(sel[so + a]) - nx])
+          unchecked(Gr[ro + a] = v)
+          if (v != 0.0) unchecked(gIdx[ro + cnt++] = a)
+        }
+        for (let j = 0; j < nxr; j++) {
+          const v = unchecked(Gx[gxi + j])
+          unchecked(Gr[ro + nv + j] = v)
+          if (v != 0.0) unchecked(gIdx[ro + cnt++] = nv + j)
+        }
       } else {
-        fill(ws.Gr, ro, 0.0, ny)
+        fill(Gr, ro, 0.0, ny)
         for (let j = 0; j < nx; j++) {
-          const v = data.Gx[gxi + j]
-          if (v != 0.0) axpy(ws.Gr, ro, v, ws.T, tb + j * NY, ny)
+          const v = Gx[gxi + j]
+          if (v != 0.0) axpy(Gr, ro, v, ws.T, tb + j * NY, ny)
         }
         for (let j = 0; j < nu; j++) {
-          const v = data.Gu[gui + j]
-          if (v != 0.0) axpy(ws.Gr, ro, v, ws.T, tb + (nx + j) * NY, ny)
+          const v = Gu[gui + j]
+          if (v != 0.0) axpy(Gr, ro, v, ws.T, tb + (nx + j) * NY, ny)
         }
+        for (let a = 0; a < ny; a++) if (unchecked(Gr[ro + a]) != 0.0) unchecked(gIdx[ro + cnt++] = a)
       }
-      for (let a = 0; a < ny; a++) if (ws.Gr[ro + a] != 0.0) ws.gIdx[ro + cnt++] = a
-      ws.gCnt[go + i] = cnt
+      unchecked(gCnt[gi] = cnt)
       if (cnt == 0) {
         // constant on the stage's feasible set (e.g. friction rows of a foot whose force the
         // equalities fix): check it once and drop it, an interior point cannot have s > 0 there
         const tl = 1e-9 * max(1.0, max(lg > -Infinity ? Math.abs(lg) : 0.0, ug < Infinity ? Math.abs(ug) : 0.0))
-        if (ws.lgr[go + i] > tl || ws.ugr[go + i] < -tl) return OCP_E_INFEASIBLE_ROW
-        ws.hasL[go + i] = 0.0
-        ws.hasU[go + i] = 0.0
+        if (lo > tl || hi < -tl) return OCP_E_INFEASIBLE_ROW
+        hl = 0.0
+        hu = 0.0
       }
-      if (ws.hasL[go + i] + ws.hasU[go + i] > 0.0) ws.live[go + nLive++] = go + i
+      unchecked(hasL[gi] = hl)
+      unchecked(hasU[gi] = hu)
+      if (hl + hu > 0.0) unchecked(live[go + nLive++] = gi)
       else {
         // a row the interior point never visits: its per-row terms stay zero
-        ws.sl[go + i] = 1.0; ws.su[go + i] = 1.0; ws.ll[go + i] = 0.0; ws.lu[go + i] = 0.0
-        ws.rl[go + i] = 0.0; ws.ru[go + i] = 0.0; ws.W[go + i] = 0.0; ws.rg[go + i] = 0.0
-        ws.dsl[go + i] = 0.0; ws.dsu[go + i] = 0.0; ws.dll[go + i] = 0.0; ws.dlu[go + i] = 0.0
-        ws.asl[go + i] = 0.0; ws.asu[go + i] = 0.0; ws.all[go + i] = 0.0; ws.alu[go + i] = 0.0
+        ws.sl[gi] = 1.0; ws.su[gi] = 1.0; ws.ll[gi] = 0.0; ws.lu[gi] = 0.0
+        ws.rl[gi] = 0.0; ws.ru[gi] = 0.0; ws.W[gi] = 0.0; ws.rg[gi] = 0.0
+        ws.dsl[gi] = 0.0; ws.dsu[gi] = 0.0; ws.dll[gi] = 0.0; ws.dlu[gi] = 0.0
+        ws.asl[gi] = 0.0; ws.asu[gi] = 0.0; ws.all[gi] = 0.0; ws.alu[gi] = 0.0
       }
     }
     ws.nLive[k] = nLive
@@ -318,6 +421,14 @@ export function ocpProject (dims: OcpDims, ws: OcpWorkspace, k: i32, x: StaticAr
   const ny = ws.ny[k]
   const t0 = k * (dims.nxMax + dims.nuMax)
   const nv = ws.nv[k]
+  if (ws.isSel[k] != 0) {
+    // T selects: y = Tᵀ([x; u] − t0) picks entries
+    for (let c = 0; c < ny; c++) {
+      const r = ws.sel[k * ws.nyMax + c]
+      y[yo + c] = (r < nx ? x[xo + r] : u[uo + r - nx]) - ws.t0[t0 + r]
+    }
+    return
+  }
   // the state part of y is x itself; v = Zuᵀ(u − t0_u − Ux x)
   for (let c = 0; c < ny; c++) {
     if (c >= nv) { y[yo + c] = x[xo + c - nv]; continue }

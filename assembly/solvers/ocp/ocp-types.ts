@@ -199,6 +199,18 @@ export class OcpWorkspace {
   /** Scratch: indices of the nonzero entries of t0_k (nxMax + nuMax). */
   t0Idx: StaticArray<i32>
   els: StaticArray<Elimination>
+  /** Constant of the reduced stage cost, ½ t0ᵀQ t0 + qᵀt0 (objective = Σ ½yᵀQ̃y + q̃ᵀy + objC). */
+  objC: StaticArray<f64>
+  /**
+   * Sparse rows of Ã_k when it is at most half full (arSparse = 1; dynamics of MPCs are mostly
+   * identity blocks and dt couplings): the column indices of row j's nonzeros at (k·nx + j)·nyMax,
+   * their count at k·nx + j.
+   */
+  arSparse: StaticArray<i32>
+  arIdx: StaticArray<i32>
+  arCnt: StaticArray<i32>
+  /** 1 when Q̃_k is diagonal (its products then skip the off-diagonal zeros). */
+  qDiag: StaticArray<i32>
   /** Reduced data: cost (ny²), gradient, dynamics Ã (nx × ny), c̃, rows G̃ (ng × ny), bounds. */
   Qr: StaticArray<f64>
   qr: StaticArray<f64>
@@ -246,11 +258,15 @@ export class OcpWorkspace {
   lvec: StaticArray<f64>
   p: StaticArray<f64>
   Lt: StaticArray<f64>
+  /** Scratch of the factorization: where each row of Lt ends (nyMax). */
+  ltLen: StaticArray<i32>
   /** Scratch of the reduction: Q_k T_k ((nx+nu) × ny). */
   QT: StaticArray<f64>
   tv: StaticArray<f64>
   tw: StaticArray<f64>
   floored: i32 = 0
+  /** The iterate is initCold's (y = 0, π = 0) and has not moved since. */
+  coldStart: bool = false
   /** max |π|, |λ| of the current iterate (residuals). */
   dualScale: f64 = 0.0
   /** max relative dynamics residual of the current iterate (residuals). */
@@ -293,6 +309,11 @@ export class OcpWorkspace {
     const els = new StaticArray<Elimination>(S)
     for (let k = 0; k < S; k++) els[k] = new Elimination(d.neMax, d.nuMax)
     this.els = els
+    this.qDiag = new StaticArray<i32>(S)
+    this.arSparse = new StaticArray<i32>(S)
+    this.arIdx = new StaticArray<i32>(S * nx * ny)
+    this.arCnt = new StaticArray<i32>(S * nx)
+    this.objC = new StaticArray<f64>(S)
     this.Qr = new StaticArray<f64>(S * ny * ny)
     this.qr = new StaticArray<f64>(S * ny)
     this.Ar = new StaticArray<f64>(S * nx * ny)
@@ -333,6 +354,7 @@ export class OcpWorkspace {
     this.lvec = new StaticArray<f64>(S * ny)
     this.p = new StaticArray<f64>(S * nx)
     this.Lt = new StaticArray<f64>(nx * ny)
+    this.ltLen = new StaticArray<i32>(ny)
     this.QT = new StaticArray<f64>(nxu * ny)
     this.tv = new StaticArray<f64>(max(nxu, ny))
     this.tw = new StaticArray<f64>(max(nxu, ny))

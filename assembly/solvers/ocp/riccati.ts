@@ -9,9 +9,120 @@
 // Forward: Δv_k = −Lvv⁻ᵀ(l_v + Lxvᵀ Δx_k), Δx_{k+1} = Ã_k Δy_k + b_k, Δπ_{k+1} = P_{k+1}Δx_{k+1} + p_{k+1}.
 // Cost linear in N. Pivots below pivotFloor·max(1, largest diagonal of Q̃_k) are floored (counted
 // in ws.floored): a safeguard for stages whose Hessian is singular, e.g. inputs without cost.
+// Kernels: the products and the Cholesky run in 2×2 register blocks (dot4), Ã's nonzeros are
+// visited through row index lists when it is at most half full, and Ltt's rows stop at their
+// last nonzero (len).
 import { OcpDims, OcpWorkspace } from './ocp-types'
-import { axpy, dot, dot2, dot2A, dot2B, fill } from '../linalg/dense-kernels'
-import { choleskyFactorFloor, lowerSolve, lowerTransSolve } from '../linalg/cholesky'
+import { axpy, dot, fill } from '../linalg/dense-kernels'
+import { lowerSolve, lowerTransSolve } from '../linalg/cholesky'
+
+/** Results of dot4 (s_ij = row a_i · row b_j). */
+let d00: f64 = 0.0
+let d01: f64 = 0.0
+let d10: f64 = 0.0
+let d11: f64 = 0.0
+
+/**
+ * The four dot products of rows (a0, a1) with rows (b0, b1) of x, n entries each, in one pass
+ * (2×2 register block: each loaded vector serves two products).
+ */
+@inline function dot4 (x: StaticArray<f64>, a0: i32, a1: i32, b0: i32, b1: i32, n: i32): void {
+  const base = changetype<usize>(x)
+  let pa0 = base + (<usize>a0 << 3)
+  let pa1 = base + (<usize>a1 << 3)
+  let pb0 = base + (<usize>b0 << 3)
+  let pb1 = base + (<usize>b1 << 3)
+  let s00 = f64x2.splat(0.0)
+  let s01 = f64x2.splat(0.0)
+  let s10 = f64x2.splat(0.0)
+  let s11 = f64x2.splat(0.0)
+  let i = 0
+  for (; i + 2 <= n; i += 2) {
+    const va0 = v128.load(pa0)
+    const va1 = v128.load(pa1)
+    const vb0 = v128.load(pb0)
+    const vb1 = v128.load(pb1)
+    s00 = f64x2.add(s00, f64x2.mul(va0, vb0))
+    s01 = f64x2.add(s01, f64x2.mul(va0, vb1))
+    s10 = f64x2.add(s10, f64x2.mul(va1, vb0))
+    s11 = f64x2.add(s11, f64x2.mul(va1, vb1))
+    pa0 += 16
+    pa1 += 16
+    pb0 += 16
+    pb1 += 16
+  }
+  let r00 = f64x2.extract_lane(s00, 0) + f64x2.extract_lane(s00, 1)
+  let r01 = f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1)
+  let r10 = f64x2.extract_lane(s10, 0) + f64x2.extract_lane(s10, 1)
+  let r11 = f64x2.extract_lane(s11, 0) + f64x2.extract_lane(s11, 1)
+  if (i < n) {
+    const xa0 = load<f64>(pa0)
+    const xa1 = load<f64>(pa1)
+    const xb0 = load<f64>(pb0)
+    const xb1 = load<f64>(pb1)
+    r00 += xa0 * xb0
+    r01 += xa0 * xb1
+    r10 += xa1 * xb0
+    r11 += xa1 * xb1
+  }
+  d00 = r00
+  d01 = r01
+  d10 = r10
+  d11 = r11
+}
+
+/**
+ * In-place Cholesky with a pivot floor (the semantics of choleskyFactorFloor in
+ * linalg/cholesky.ts: a pivot ≤ floor becomes floor; returns how many were floored), computed in
+ * 2×2 blocks: rows (i, i+1) against rows (j, j+1) share every load (dot4). invd receives 1/L_jj.
+ */
+function choleskyFloor2 (l: StaticArray<f64>, lo: i32, stride: i32, n: i32, floor: f64, invd: StaticArray<f64>): i32 {
+  let floored = 0
+  let i = 0
+  for (; i + 1 < n; i += 2) {
+    const ri = lo + i * stride
+    const r1 = ri + stride
+    for (let j = 0; j < i; j += 2) {
+      const rj = lo + j * stride
+      const rj1 = rj + stride
+      dot4(l, ri, r1, rj, rj1, j)
+      const inv0 = unchecked(invd[j])
+      const inv1 = unchecked(invd[j + 1])
+      const c = unchecked(l[rj1 + j])
+      const a0 = (unchecked(l[ri + j]) - d00) * inv0
+      const b0 = (unchecked(l[r1 + j]) - d10) * inv0
+      unchecked(l[ri + j] = a0)
+      unchecked(l[r1 + j] = b0)
+      unchecked(l[ri + j + 1] = (unchecked(l[ri + j + 1]) - d01 - a0 * c) * inv1)
+      unchecked(l[r1 + j + 1] = (unchecked(l[r1 + j + 1]) - d11 - b0 * c) * inv1)
+    }
+    // diagonal block: the three products over the first i columns in one pass
+    dot4(l, ri, r1, ri, r1, i)
+    let d = unchecked(l[ri + i]) - d00
+    if (!(d > floor)) { d = floor; floored++ }
+    let sq = Math.sqrt(d)
+    unchecked(l[ri + i] = sq)
+    const inv = 1.0 / sq
+    unchecked(invd[i] = inv)
+    const b = (unchecked(l[r1 + i]) - d10) * inv
+    unchecked(l[r1 + i] = b)
+    d = unchecked(l[r1 + i + 1]) - d11 - b * b
+    if (!(d > floor)) { d = floor; floored++ }
+    sq = Math.sqrt(d)
+    unchecked(l[r1 + i + 1] = sq)
+    unchecked(invd[i + 1] = 1.0 / sq)
+  }
+  if (i < n) {
+    const ri = lo + i * stride
+    for (let j = 0; j < i; j++) unchecked(l[ri + j] = (unchecked(l[ri + j]) - dot(l, ri, l, lo + j * stride, j)) * unchecked(invd[j]))
+    let d = unchecked(l[ri + i]) - dot(l, ri, l, ri, i)
+    if (!(d > floor)) { d = floor; floored++ }
+    const sq = Math.sqrt(d)
+    unchecked(l[ri + i] = sq)
+    unchecked(invd[i] = 1.0 / sq)
+  }
+  return floored
+}
 
 /** Factors: ws.L (stage blocks) must hold Ĥ_k (lower triangle) on entry; holds L_k on return. */
 export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64): void {
@@ -30,37 +141,60 @@ export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64)
       const nv1 = ws.nv[k + 1]
       const lp = (k + 1) * NY * NY + nv1 * NY + nv1
       const ao = k * nx * NY
-      for (let a = 0; a < ny; a++) fill(Lt, a * nx, 0.0, nx)
+      fill(Lt, 0, 0.0, ny * nx)
+      // len[a]: row a of Ltt is zero from column len[a] on (Lp is lower triangular, so a state
+      // coupled only to lower-indexed states, as in x⁺ = x + dt·ẋ, gives a short row): the
+      // products below stop there
+      const len = ws.ltLen
+      for (let a = 0; a < ny; a++) unchecked(len[a] = 0)
+      const Ar = ws.Ar
+      const arIdx = ws.arIdx
+      const sp = ws.arSparse[k] != 0
       for (let j = 0; j < nx; j++) {
         const aj = ao + j * NY
         const lj = lp + j * NY
-        for (let a = 0; a < ny; a++) {
-          const c = unchecked(ws.Ar[aj + a])
-          if (c != 0.0) axpy(Lt, a * nx, c, L, lj, j + 1)
+        if (sp) {
+          for (let t = 0, n = unchecked(ws.arCnt[k * nx + j]); t < n; t++) {
+            const a = unchecked(arIdx[aj + t])
+            axpy(Lt, a * nx, unchecked(Ar[aj + a]), L, lj, j + 1)
+            unchecked(len[a] = j + 1)
+          }
+        } else {
+          for (let a = 0; a < ny; a++) {
+            const c = unchecked(Ar[aj + a])
+            if (c != 0.0) { axpy(Lt, a * nx, c, L, lj, j + 1); unchecked(len[a] = j + 1) }
+          }
         }
       }
-      // M += Ltt Lttᵀ (lower triangle): M[a][b] += Ltt[a]·Ltt[b], two rows of M per pass
+      // M += Ltt Lttᵀ (lower triangle): M[a][b] += Ltt[a]·Ltt[b], 2×2 blocks of M per pass
       let a = 0
       for (; a + 1 < ny; a += 2) {
         const ra = lk + a * NY
         const r1 = ra + NY
-        for (let b = 0; b <= a; b++) {
-          dot2(Lt, a * nx, (a + 1) * nx, b * nx, nx)
-          L[ra + b] += dot2A
-          L[r1 + b] += dot2B
+        const na = max(unchecked(len[a]), unchecked(len[a + 1]))
+        for (let b = 0; b < a; b += 2) {
+          dot4(Lt, a * nx, (a + 1) * nx, b * nx, (b + 1) * nx, min(na, max(unchecked(len[b]), unchecked(len[b + 1]))))
+          unchecked(L[ra + b] += d00)
+          unchecked(L[ra + b + 1] += d01)
+          unchecked(L[r1 + b] += d10)
+          unchecked(L[r1 + b + 1] += d11)
         }
-        L[r1 + a + 1] += dot(Lt, (a + 1) * nx, Lt, (a + 1) * nx, nx)
+        // diagonal block (a, a+1)²: d01 lies above the diagonal and is not needed
+        dot4(Lt, a * nx, (a + 1) * nx, a * nx, (a + 1) * nx, na)
+        unchecked(L[ra + a] += d00)
+        unchecked(L[r1 + a] += d10)
+        unchecked(L[r1 + a + 1] += d11)
       }
       if (a < ny) {
         const ra = lk + a * NY
-        for (let b = 0; b <= a; b++) L[ra + b] += dot(Lt, a * nx, Lt, b * nx, nx)
+        for (let b = 0; b <= a; b++) L[ra + b] += dot(Lt, a * nx, Lt, b * nx, min(unchecked(len[a]), unchecked(len[b])))
       }
     }
     // the floor is relative to the stage cost's own scale, not to M's diagonal, which the barrier
     // terms of active rows inflate by many orders near convergence
     let dmax = 1.0
     for (let a = 0; a < ny; a++) dmax = max(dmax, Math.abs(ws.Qr[lk + a * NY + a]))
-    ws.floored += choleskyFactorFloor(L, lk, L, lk, NY, ny, pivotFloor * dmax, ws.tw)
+    ws.floored += choleskyFloor2(L, lk, NY, ny, pivotFloor * dmax, ws.tw)
   }
 }
 
@@ -95,9 +229,20 @@ export function riccatiSolve (dims: OcpDims, ws: OcpWorkspace, b: StaticArray<f6
       }
       for (let i = 0; i < nx; i++) w[i] = dot(L, lp + i * NY, t, 0, i + 1) + ws.p[(k + 1) * nx + i]
       const ao = k * nx * NY
-      for (let j = 0; j < nx; j++) {
-        const c = w[j]
-        if (c != 0.0) axpy(ws.lvec, m, c, ws.Ar, ao + j * NY, ny)
+      if (ws.arSparse[k] != 0) {
+        const Ar = ws.Ar
+        const arIdx = ws.arIdx
+        const lv = ws.lvec
+        for (let j = 0; j < nx; j++) {
+          const c = unchecked(w[j])
+          const ro = ao + j * NY
+          for (let t = 0, n = unchecked(ws.arCnt[k * nx + j]); t < n; t++) { const a = unchecked(arIdx[ro + t]); unchecked(lv[m + a] += c * unchecked(Ar[ro + a])) }
+        }
+      } else {
+        for (let j = 0; j < nx; j++) {
+          const c = w[j]
+          if (c != 0.0) axpy(ws.lvec, m, c, ws.Ar, ao + j * NY, ny)
+        }
       }
     }
     lowerSolve(ws.lvec, m, L, lk, NY, ny)
@@ -131,7 +276,19 @@ export function riccatiSolve (dims: OcpDims, ws: OcpWorkspace, b: StaticArray<f6
       const ny1 = k + 1
       const m1 = ny1 * NY + ws.nv[ny1]
       const ao = k * nx * NY
-      for (let i = 0; i < nx; i++) ws.dy[m1 + i] = dot(ws.Ar, ao + i * NY, ws.dy, m, ny) + b[k * nx + i]
+      if (ws.arSparse[k] != 0) {
+        const Ar = ws.Ar
+        const arIdx = ws.arIdx
+        const dy = ws.dy
+        for (let i = 0; i < nx; i++) {
+          const ro = ao + i * NY
+          let s = unchecked(b[k * nx + i])
+          for (let t = 0, n = unchecked(ws.arCnt[k * nx + i]); t < n; t++) { const a = unchecked(arIdx[ro + t]); s += unchecked(Ar[ro + a]) * unchecked(dy[m + a]) }
+          unchecked(dy[m1 + i] = s)
+        }
+      } else {
+        for (let i = 0; i < nx; i++) ws.dy[m1 + i] = dot(ws.Ar, ao + i * NY, ws.dy, m, ny) + b[k * nx + i]
+      }
       // Δπ_{k+1} = Lp (Lpᵀ Δx_{k+1}) + p_{k+1}
       const nv1 = ws.nv[ny1]
       const lp = ny1 * NY * NY + nv1 * NY + nv1
@@ -141,6 +298,52 @@ export function riccatiSolve (dims: OcpDims, ws: OcpWorkspace, b: StaticArray<f6
         if (c != 0.0) axpy(t, 0, c, L, lp + j * NY, j + 1)
       }
       for (let i = 0; i < nx; i++) ws.dpi[k * nx + i] = dot(L, lp + i * NY, t, 0, i + 1) + ws.p[ny1 * nx + i]
+    }
+  }
+}
+
+/**
+ * Cost-to-go Hessian of stage k from its factor, P_k = Lxx Lxxᵀ (nxr × nxr, full), into
+ * (P, po) with row stride nx; 2×2 blocks as in the factorization (only L's lower triangle is read).
+ */
+export function riccatiCostToGo (dims: OcpDims, ws: OcpWorkspace, k: i32, P: StaticArray<f64>, po: i32): void {
+  const nx = dims.nx
+  const NY = ws.nyMax
+  const nv = ws.nv[k]
+  const n = ws.nxr[k]
+  const L = ws.L
+  const lo = k * NY * NY + nv * NY + nv
+  let i = 0
+  for (; i + 1 < n; i += 2) {
+    const ri = lo + i * NY
+    const r1 = ri + NY
+    for (let j = 0; j < i; j += 2) {
+      const rj = lo + j * NY
+      const rj1 = rj + NY
+      // rows i, i+1 against rows j (j+1 entries) and j+1 (one more: L[j+1][j+1])
+      dot4(L, ri, r1, rj, rj1, j + 1)
+      const c = unchecked(L[rj1 + j + 1])
+      const p00 = d00
+      const p10 = d10
+      const p01 = d01 + unchecked(L[ri + j + 1]) * c
+      const p11 = d11 + unchecked(L[r1 + j + 1]) * c
+      unchecked(P[po + i * nx + j] = p00); unchecked(P[po + j * nx + i] = p00)
+      unchecked(P[po + (i + 1) * nx + j] = p10); unchecked(P[po + j * nx + i + 1] = p10)
+      unchecked(P[po + i * nx + j + 1] = p01); unchecked(P[po + (j + 1) * nx + i] = p01)
+      unchecked(P[po + (i + 1) * nx + j + 1] = p11); unchecked(P[po + (j + 1) * nx + i + 1] = p11)
+    }
+    dot4(L, ri, r1, ri, r1, i + 1)
+    const e = unchecked(L[r1 + i + 1])
+    unchecked(P[po + i * nx + i] = d00)
+    unchecked(P[po + (i + 1) * nx + i] = d10); unchecked(P[po + i * nx + i + 1] = d10)
+    unchecked(P[po + (i + 1) * nx + i + 1] = d11 + e * e)
+  }
+  if (i < n) {
+    const ri = lo + i * NY
+    for (let j = 0; j <= i; j++) {
+      const v = dot(L, ri, L, lo + j * NY, j + 1)
+      unchecked(P[po + i * nx + j] = v)
+      unchecked(P[po + j * nx + i] = v)
     }
   }
 }
