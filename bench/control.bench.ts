@@ -28,7 +28,8 @@ import { attachKinodynamic, type KinoThread } from '../host/locomotion/mpc/kinod
 const now = (): bigint => process.hrtime.bigint()
 const us = (a: bigint, b: bigint): number => Number(b - a) / 1000
 
-async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: number[], mpc: number[], wbc: number[], tick: number[], tickNoMpc: number[], fell: boolean }> {
+/** The default robot's plant and a locomotion core for it (WBC joints, MPC forces), with extra options. */
+async function plantAndCore (extra: Partial<Parameters<typeof LocomotionCore.create>[1]> & { params: Record<string, number> }): Promise<{ plant: Plant, core: LocomotionCore }> {
   const plant = await Plant.load(DEFAULT_SCENE, { seed: 1 })
   const desc = await loadRobot(DEFAULT_SCENE)
   const core = await LocomotionCore.create(desc, {
@@ -37,8 +38,14 @@ async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: nu
     joints: [...plant.jointNames],
     q_stand: Array.from(plant.keyframeJointPositions('home')),
     tau_max: plant.info.joints.map((j) => j.torqueLimit),
-    params: { force_source: 1, joint_source: 1, mpc_every: mpcEvery }
+    ...extra,
+    params: { force_source: 1, joint_source: 1, ...extra.params }
   })
+  return { plant, core }
+}
+
+async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: number[], mpc: number[], wbc: number[], tick: number[], tickNoMpc: number[], fell: boolean }> {
+  const { plant, core } = await plantAndCore({ params: { mpc_every: mpcEvery } })
   const out = { est: [] as number[], mpc: [] as number[], wbc: [] as number[], tick: [] as number[], tickNoMpc: [] as number[], fell: false }
   const warm = 1.5
   const cmd = plant.command
@@ -69,18 +76,7 @@ async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: nu
 
 /** The whole tick with the kinodynamic NMPC in its own thread, the loop paced at 500 Hz on the wall clock. */
 async function closedLoopKinoThread (seconds: number, paced = true): Promise<{ tick: number[], forces: number[], solve: number[], used: number, ticks: number, solves: number, fell: boolean }> {
-  const plant = await Plant.load(DEFAULT_SCENE, { seed: 1 })
-  const desc = await loadRobot(DEFAULT_SCENE)
-  const core = await LocomotionCore.create(desc, {
-    feet: plant.info.feet.map((f) => f.name),
-    imu: 'imu',
-    joints: [...plant.jointNames],
-    q_stand: Array.from(plant.keyframeJointPositions('home')),
-    tau_max: plant.info.joints.map((j) => j.torqueLimit),
-    params: { force_source: 1, joint_source: 1 },
-    mpc: { horizon: 0, dt: 0.025 },
-    kino: { horizon: 50, dt: 0.02 }
-  })
+  const { plant, core } = await plantAndCore({ params: {}, mpc: { horizon: 0, dt: 0.025 }, kino: { horizon: 50, dt: 0.02 } })
   const kino = await attachKinodynamic(core, 'thread', DEFAULT_SCENE, { horizon: 50, dt: 0.02, rate_hz: 100, delay_ms: 0, controlDt: 0.002 }) as KinoThread
   const out = { tick: [] as number[], forces: [] as number[], solve: [] as number[], used: 0, ticks: 0, solves: 0, fell: false }
   const warm = 1.5
