@@ -81,8 +81,15 @@ export class SrbdMpcConfig {
   /** QP solver limits (interior point). */
   qp_max_iter: i32 = 30
   qp_tol: f64 = 1e-5
-  /** Active-set polish of the interior-point solution (OcpOptions.polish); off: RTI needs no O(μ) refinement. */
-  qp_polish: bool = false
+  /**
+   * The OCP's active-set start (OcpOptions.polish with polishStartOnly): in a steady gait the previous
+   * active set usually holds and one or two factorizations finish the QP; when it does not, the
+   * interior point runs without further polish (RTI needs no O(μ) refinement).
+   */
+  qp_polish: bool = true
+  qp_polish_rounds: i32 = 3
+  /** After an active-set start that failed, solves without it before trying again, doubled per failure in a row up to 16× (failed starts cost rounds when the active set keeps moving). */
+  qp_polish_backoff: i32 = 10
   constructor () {
     const w = this.w_state
     // roll, pitch, yaw, p, ω, v (defaults tuned on the quad12 closed loop, test/locomotion/mpc)
@@ -126,6 +133,8 @@ export class SrbdMpc {
   status: i32 = MPC_OK
   bad_input: i32 = MPC_IN_NONE
   iterations: i32 = 0                // interior-point iterations of the last QP
+  private polishSkip: i32 = 0        // solves left without the active-set start (qp_polish_backoff)
+  private polishPause: i32 = 0       // the current pause after failed starts
   qp_status: i32 = 0
   qp_error: i32 = 0
   objective: f64 = 0.0
@@ -186,11 +195,15 @@ export class SrbdMpc {
     this.opts.tolEq = this.cfg.qp_tol
     this.opts.tolComp = this.cfg.qp_tol
     this.opts.polish = this.cfg.qp_polish
+    this.opts.polishStartOnly = true
+    this.opts.polishStartRounds = this.cfg.qp_polish_rounds
   }
 
   /** Forgets the stored plan and the QP warm start (next solve linearizes about the reference). */
   reset (): void {
     this.hasPlan = false
+    this.polishSkip = 0
+    this.polishPause = 0
     this.ws.prevValid = false
   }
 
@@ -263,7 +276,15 @@ export class SrbdMpc {
 
     const d = this.data
     for (let i = 0; i < NX; i++) d.x0[i] = this.x0[i]
+    // the active-set start where it pays: tried again after qp_polish_backoff solves once it failed
+    const tryPolish = this.cfg.qp_polish && this.polishSkip <= 0
+    this.opts.polish = tryPolish
     const st = ocpSolve(this.dims, this.data, this.blocks, this.sol, this.opts, this.ws)
+    if (tryPolish) {
+      // doubling pause after each failure in a row, back to trying every solve after a success
+      this.polishPause = this.sol.polished != 0 ? 0 : (this.polishPause == 0 ? this.cfg.qp_polish_backoff : min(2 * this.polishPause, 16 * this.cfg.qp_polish_backoff))
+      this.polishSkip = this.polishPause
+    } else this.polishSkip--
     this.qp_status = st
     this.qp_error = this.sol.error
     this.iterations = this.sol.iterations

@@ -445,9 +445,10 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
   let startFailed = false
   if (opts.polish) {
     // (more rounds at the start point, whose active guess is the roughest)
-    if (polish(dims, opts, sol, ws, scaleStat, 8)) { sol.polished = 1; return OCP_OPTIMAL }
+    if (polish(dims, opts, sol, ws, scaleStat, opts.polishStartRounds)) { sol.polished = 1; return OCP_OPTIMAL }
     startFailed = true
   }
+  const later = opts.polish && !opts.polishStartOnly
   for (let it = 0; it <= opts.maxIter; it++) {
     const mu = residuals(dims, ws, sol)
     const sc = max(scaleStat, ws.dualScale)
@@ -460,14 +461,14 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
     }
     if (!(merit == merit)) return OCP_NUMERICAL
     // near the solution, try the active-set polish: it ends the iteration when it yields a KKT point
-    if (startFailed) { failedMerit = merit; startFailed = false } else if (opts.polish && (merit <= POLISH_START || (merit <= POLISH_EARLY && merit <= 0.1 * failedMerit))) {
+    if (startFailed) { failedMerit = merit; startFailed = false } else if (later && (merit <= POLISH_START || (merit <= POLISH_EARLY && merit <= 0.1 * failedMerit))) {
       if (polish(dims, opts, sol, ws, scaleStat, 4)) { sol.polished = 1; return OCP_OPTIMAL }
       failedMerit = merit
     }
     if (sol.resStat <= opts.tolStat * sc && sol.resEq <= opts.tolEq && mu <= opts.tolComp) {
       // converged; when the polish has not yet succeeded (degenerate rows blur the active set),
       // a few more interior-point iterations sharpen it before giving up on it
-      if (!opts.polish || extra >= POLISH_EXTRA || mu <= 1e-15) return OCP_OPTIMAL
+      if (!later || extra >= POLISH_EXTRA || mu <= 1e-15) return OCP_OPTIMAL
       extra++
     }
     if (it == opts.maxIter) return prevMerit <= ACCEPT_TOL && merit <= ACCEPT_TOL ? OCP_OPTIMAL : OCP_MAX_ITER

@@ -137,6 +137,13 @@ export class OcpOptions {
    * interior point.
    */
   polish: bool = true
+  /**
+   * Real-time iterations: the active-set start only (at most polishStartRounds rounds); when it fails
+   * the interior point runs to tolerance without further polish attempts or the extra iterations
+   * they wait for (an RTI step needs no O(μ) refinement, and failed attempts cost factorizations).
+   */
+  polishStartOnly: bool = false
+  polishStartRounds: i32 = 8
 }
 
 export class OcpSolution {
