@@ -143,6 +143,18 @@ export class HqpWorkspace {
   t2: StaticArray<f64>
   zbar: StaticArray<f64>
   gbase: StaticArray<f64>
+  /** Singleton elimination scratch (singleton-elimination.ts): column → row / position, row →
+   *  singleton column, free columns, QR row → level row, N_R (n × n, stride nMax), δ_R, Gram. */
+  sColRow: StaticArray<i32>
+  sRowCol: StaticArray<i32>
+  sFree: StaticArray<i32>
+  sRowOf: StaticArray<i32>
+  sN: StaticArray<f64>
+  sDelta: StaticArray<f64>
+  sG: StaticArray<f64>
+  /** W by columns (n × n, stride nMax); one row of T·N_R or the rows' largest entries. */
+  sWt: StaticArray<f64>
+  sRow: StaticArray<f64>
 
   constructor (d: HqpDims) {
     const n = max(1, d.nMax)
@@ -174,5 +186,15 @@ export class HqpWorkspace {
     this.t2 = new StaticArray<f64>(max(1, max(ngi, d.meMax + d.mcMax)))
     this.zbar = new StaticArray<f64>(max(1, ngi))
     this.gbase = new StaticArray<f64>(max(1, ngi))
+    const me = max(1, max(d.meMax, d.nMax))
+    this.sColRow = new StaticArray<i32>(n)
+    this.sRowCol = new StaticArray<i32>(me)
+    this.sFree = new StaticArray<i32>(n)
+    this.sRowOf = new StaticArray<i32>(me)
+    this.sN = new StaticArray<f64>(n * n)
+    this.sDelta = new StaticArray<f64>(n)
+    this.sG = new StaticArray<f64>(n * n)
+    this.sWt = new StaticArray<f64>(n * n)
+    this.sRow = new StaticArray<f64>(max(n, me))
   }
 }

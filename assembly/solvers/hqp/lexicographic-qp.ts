@@ -27,6 +27,7 @@ import { giSolve, GI_COLD, GI_WARM, GI_REUSE } from '../qp/goldfarb-idnani'
 import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
 import { choleskyFactor } from '../linalg/cholesky'
 import { polishRelaxedLevel } from './level-polish'
+import { singletonFactor } from './singleton-elimination'
 import { dot, axpy, fill, copy, allFinite } from '../linalg/dense-kernels'
 
 @inline function tolOf (tol: f64, a: f64, b: f64): f64 {
@@ -46,8 +47,20 @@ function rowTimesZ (ws: HqpWorkspace, n: i32, row: StaticArray<f64>, ro: i32, ou
   if (ws.zIdentity) { copy(out, oo, row, ro, n); return }
   const s = ws.el.nzMax
   fill(out, oo, 0.0, nz)
-  for (let j = 0; j < n; j++) {
-    const c = row[ro + j]
+  // WBC rows are mostly zeros: skip them four at a time
+  const zero = f64x2.splat(0.0)
+  const base = changetype<usize>(row) + (<usize>ro << 3)
+  let j = 0
+  for (; j + 4 <= n; j += 4) {
+    const p = base + (<usize>j << 3)
+    if (!v128.any_true(v128.or(f64x2.ne(v128.load(p), zero), f64x2.ne(v128.load(p, 16), zero)))) continue
+    for (let t = j; t < j + 4; t++) {
+      const c = unchecked(row[ro + t])
+      if (c != 0.0) axpy(out, oo, c, ws.Z, t * s, nz)
+    }
+  }
+  for (; j < n; j++) {
+    const c = unchecked(row[ro + j])
     if (c != 0.0) axpy(out, oo, c, ws.Z, j * s, nz)
   }
 }
@@ -61,6 +74,11 @@ function factorLevel (ws: HqpWorkspace, data: HqpData, n: i32, a0: i32, me: i32,
   const el = ws.el
   const nz = ws.nz
   const s = el.nzMax
+  if (ws.zIdentity && nz == n && me > 0) {
+    // rows owning a variable of their own are solved for it (singleton-elimination.ts)
+    const rs = singletonFactor(ws, data.b, a0, n, me, tolFeas, tolRank)
+    if (rs != -2) return rs
+  }
   for (let i = 0; i < me; i++) {
     copy(el.D, i * s, ws.AZ, i * s, nz)
     el.rhs[i] = ws.rhs[i]
@@ -101,13 +119,15 @@ function stepAffine (ws: HqpWorkspace, n: i32, r: i32): void {
     for (let i = 0; i < n; i++) ws.xpNext[i] = ws.xp[i] + el.delta[i]
     return
   }
+  // Znext_ia = Z_i·M_a: M by columns (ws.sWt is free here) so each entry is one contiguous dot
+  const Mt = ws.sWt
+  for (let j = 0; j < nz; j++) {
+    const mj = j * s
+    for (let a = 0; a < k; a++) Mt[a * s + j] = el.M[mj + a]
+  }
   for (let i = 0; i < n; i++) {
     const zi = i * s
-    fill(ws.Znext, zi, 0.0, k)
-    for (let j = 0; j < nz; j++) {
-      const c = ws.Z[zi + j]
-      if (c != 0.0) axpy(ws.Znext, zi, c, el.M, j * s, k)
-    }
+    for (let a = 0; a < k; a++) ws.Znext[zi + a] = dot(ws.Z, zi, Mt, a * s, nz)
     ws.xpNext[i] = ws.xp[i] + dot(ws.Z, zi, el.delta, 0, nz)
   }
 }
