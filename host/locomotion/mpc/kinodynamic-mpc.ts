@@ -3,6 +3,7 @@
 // outputs as zero-copy views. The controller itself calls the AS class directly.
 import type { RobotDynamics } from '../../core/dynamics.ts'
 import type { CoreInstance } from '../../core/wasm.ts'
+import { MpcFieldViews } from './field-views.ts'
 import { mpcStatusName, MPC_BAD_INPUT, type MpcStatusName } from './srbd-mpc.ts'
 
 export interface KinodynamicMpcParams {
@@ -42,12 +43,10 @@ export class KinodynamicMpcHost {
   readonly dt: number
   readonly mass: number
   readonly footFrames: readonly number[]
-  private readonly fieldFn: Fn<[number, number], number>
   private readonly solveFn: Fn<[number], number>
   private readonly infoFn: Fn<[number, number], number>
   private readonly solveSnapFn: Fn<[number], number>
-  private buf: ArrayBuffer | null = null
-  private cache = new Map<number, Float64Array | Uint8Array>()
+  private readonly views: MpcFieldViews
 
   /** feet: frame names of the feet (sites at the foot centres), in the order of the force outputs. */
   constructor (dyn: RobotDynamics, feet: readonly string[], p: KinodynamicMpcParams = {}) {
@@ -78,7 +77,7 @@ export class KinodynamicMpcHost {
     const fp = core.fn<Fn<[number], number>>('mpcKinoFeetCreate')(feet.length)
     core.i32(fp, feet.length).set(this.footFrames)
     this.handle = core.fn<Fn<[number, number], number>>('mpcKinoCreate')(cfg, fp)
-    this.fieldFn = core.fn('mpcKinoField')
+    this.views = new MpcFieldViews(core, core.fn('mpcKinoField'), this.handle)
     this.solveFn = core.fn('mpcKinoSolve')
     this.infoFn = core.fn('mpcKinoInfo')
     this.solveSnapFn = core.fn('mpcKinoSolveSnapshot')
@@ -91,25 +90,14 @@ export class KinodynamicMpcHost {
     this.mass = this.info('mass')
   }
 
-  private view (id: number, len: number, u8 = false): Float64Array | Uint8Array {
-    if (this.buf !== this.core.memory.buffer) { this.cache.clear(); this.buf = this.core.memory.buffer }
-    let v = this.cache.get(id)
-    if (v === undefined) {
-      const ptr = this.fieldFn(this.handle, id)
-      v = u8 ? new Uint8Array(this.core.memory.buffer, ptr, len) : this.core.f64(ptr, len)
-      this.cache.set(id, v)
-    }
-    return v
-  }
-
-  private f (id: number, len: number): Float64Array { return this.view(id, len) as Float64Array }
+  private f (id: number, len: number): Float64Array { return this.views.f64(id, len) }
 
   // --- inputs ---
   /** (nx) [h_g/m (6), p_base_world (3), Euler ZYX (3), q_joint (nj)]. */
   get x0 (): Float64Array { return this.f(FIELD.x0, this.nx) }
   get xRef (): Float64Array { return this.f(FIELD.xRef, (this.N + 1) * this.nx) }
   /** (N × nfeet) 1 = stance. */
-  get contact (): Uint8Array { return this.view(FIELD.contact, this.N * this.nfeet, true) as Uint8Array }
+  get contact (): Uint8Array { return this.views.u8(FIELD.contact, this.N * this.nfeet) }
   /** (N × nfeet) swing-foot height reference [m] and its rate [m/s]. */
   get zRef (): Float64Array { return this.f(FIELD.zRef, this.N * this.nfeet) }
   get vzRef (): Float64Array { return this.f(FIELD.vzRef, this.N * this.nfeet) }
@@ -153,7 +141,7 @@ export class KinodynamicMpcHost {
   step (x: ArrayLike<number>, u: ArrayLike<number>, stance: ArrayLike<number>): Float64Array | null {
     this.f(FIELD.px, this.nx).set(Array.from(x))
     this.f(FIELD.pu, this.nuFull).set(Array.from(u))
-    const s = this.view(FIELD.ps, this.nfeet, true) as Uint8Array
+    const s = this.views.u8(FIELD.ps, this.nfeet)
     for (let i = 0; i < this.nfeet; i++) s[i] = stance[i] !== 0 ? 1 : 0
     if (this.core.fn<Fn<[number], number>>('mpcKinoProbeStep')(this.handle) !== 0) return null
     return Float64Array.from(this.f(FIELD.pxn, this.nx))
@@ -163,7 +151,7 @@ export class KinodynamicMpcHost {
   linearize (x: ArrayLike<number>, u: ArrayLike<number>, stance: ArrayLike<number>): KinoStage {
     this.f(FIELD.px, this.nx).set(Array.from(x))
     this.f(FIELD.pu, this.nuFull).set(Array.from(u))
-    const s = this.view(FIELD.ps, this.nfeet, true) as Uint8Array
+    const s = this.views.u8(FIELD.ps, this.nfeet)
     for (let i = 0; i < this.nfeet; i++) s[i] = stance[i] !== 0 ? 1 : 0
     if (this.core.fn<Fn<[number], number>>('mpcKinoProbeLinearize')(this.handle) !== 0) throw new Error('linearize: singular base map')
     return this.stage(0)

@@ -4,6 +4,7 @@
 // and outputs as zero-copy views. The controller itself calls the AS class directly.
 import type { RobotDynamics } from '../../core/dynamics.ts'
 import type { CoreInstance } from '../../core/wasm.ts'
+import { MpcFieldViews } from './field-views.ts'
 
 /** solve() statuses (assembly/locomotion/mpc/srbd-mpc.ts MPC_*). */
 export const MPC_STATUS = ['ok', 'infeasible', 'max-iter', 'numerical', 'bad-input'] as const
@@ -59,10 +60,8 @@ export class SrbdMpcHost {
   readonly comBase: Float64Array
   private readonly solveFn: Fn<[number], number>
   private readonly infoFn: Fn<[number, number], number>
-  private readonly fieldFn: Fn<[number, number], number>
   private readonly elapsedFn: Fn<[number, number], void>
-  private buf: ArrayBuffer | null = null
-  private cache = new Map<number, Float64Array | Uint8Array>()
+  private readonly views: MpcFieldViews
 
   constructor (dyn: RobotDynamics, p: SrbdMpcParams = {}) {
     const core = dyn.core
@@ -116,22 +115,11 @@ export class SrbdMpcHost {
     this.dt = dt
     this.solveFn = core.fn('mpcSrbdSolve')
     this.infoFn = core.fn('mpcSrbdInfo')
-    this.fieldFn = core.fn('mpcSrbdField')
+    this.views = new MpcFieldViews(core, core.fn('mpcSrbdField'), this.handle)
     this.elapsedFn = core.fn('mpcSrbdSetElapsed')
   }
 
-  private view (id: number, len: number, u8 = false): Float64Array | Uint8Array {
-    if (this.buf !== this.core.memory.buffer) { this.cache.clear(); this.buf = this.core.memory.buffer }
-    let v = this.cache.get(id)
-    if (v === undefined) {
-      const ptr = this.fieldFn(this.handle, id)
-      v = u8 ? new Uint8Array(this.core.memory.buffer, ptr, len) : this.core.f64(ptr, len)
-      this.cache.set(id, v)
-    }
-    return v
-  }
-
-  private f (id: number, len: number): Float64Array { return this.view(id, len) as Float64Array }
+  private f (id: number, len: number): Float64Array { return this.views.f64(id, len) }
 
   // --- inputs ---
   /** (12) [rpy (ZYX), p_com_world, ω_world, v_com_world]. */
@@ -141,7 +129,7 @@ export class SrbdMpcHost {
   /** ((N+1) × 12) reference. */
   get xRef (): Float64Array { return this.f(FIELD.xRef, (this.N + 1) * 12) }
   /** (N × nfeet) 1 = stance. */
-  get contact (): Uint8Array { return this.view(FIELD.contact, this.N * this.nfeet, true) as Uint8Array }
+  get contact (): Uint8Array { return this.views.u8(FIELD.contact, this.N * this.nfeet) }
   /** (N × nfeet × 3) foot positions per stage, world [m]. */
   get pFootWorld (): Float64Array { return this.f(FIELD.pFoot, this.N * this.nfeet * 3) }
   set elapsed (s: number) { this.elapsedFn(this.handle, s) }
@@ -171,7 +159,7 @@ export class SrbdMpcHost {
     this.f(FIELD.px, 12).set(Array.from(x))
     this.f(FIELD.pf, 3 * nf).set(Array.from(f))
     this.f(FIELD.pr, 3 * nf).set(Array.from(r))
-    const s = this.view(FIELD.ps, nf, true) as Uint8Array
+    const s = this.views.u8(FIELD.ps, nf)
     let ns = 0
     for (let i = 0; i < nf; i++) { s[i] = stance[i] !== 0 ? 1 : 0; ns += s[i] }
     this.core.fn<Fn<[number, number], void>>('mpcSrbdProbeStep')(this.handle, 1)
