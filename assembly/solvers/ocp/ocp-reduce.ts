@@ -44,13 +44,6 @@ function allFinite (x: StaticArray<f64>, xo: i32, n: i32): bool {
   return j < nx ? data.Gx[k * bl.Gx + i * nx + j] : data.Gu[k * bl.Gu + i * nu + (j - nx)]
 }
 
-/** Entry (r, c) of T_k ([x; u] row r, y column c). */
-@inline function tAt (ws: OcpWorkspace, k: i32, nxu: i32, r: i32, c: i32): f64 {
-  const ny = ws.nyMax
-  if (ws.isSel[k] != 0) return ws.sel[k * ny + c] == r ? 1.0 : 0.0
-  return ws.T[k * nxu * ny + r * ny + c]
-}
-
 /** Entry (r, j) of the map from a fixed x_0 to [x; u] at stage 0: identity on x, Ux on u. */
 export function x0Column (ws: OcpWorkspace, nx: i32, nxuMax: i32, r: i32, j: i32): f64 {
   if (r < nx) return r == j ? 1.0 : 0.0
@@ -216,33 +209,38 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
       }
       ws.qDiag[k] = off == 0.0 ? 1 : 0
     } else {
-      // Q T row by row (zero entries of Q skipped), then Tᵀ(Q T) row by row (zero entries of T
-      // skipped: T is identity on x and often sparse on u), symmetrized
+      // S T row by row with S = ½(Q + Qᵀ) (zero entries skipped; T's state rows are unit rows,
+      // so their columns add one entry instead of a row), then the lower triangle of Tᵀ(S T)
+      // (zero entries of T skipped: T is identity on x and often sparse on u), mirrored
       const QT = ws.QT
+      const T = ws.T
+      const Q = data.Q
       for (let r = 0; r < nxu; r++) {
-        fill(QT, r * NY, 0.0, ny)
+        const ro = r * NY
+        fill(QT, ro, 0.0, ny)
         for (let c = 0; c < nxu; c++) {
-          const v = data.Q[qo + r * nxu + c]
-          if (v != 0.0) axpy(QT, r * NY, v, ws.T, tb + c * NY, ny)
+          const v = 0.5 * (unchecked(Q[qo + r * nxu + c]) + unchecked(Q[qo + c * nxu + r]))
+          if (v == 0.0) continue
+          if (c < nx) { if (nxr > 0) unchecked(QT[ro + nv + c] += v) } else axpy(QT, ro, v, T, tb + c * NY, ny)
         }
       }
-      for (let a = 0; a < ny; a++) fill(ws.Qr, qro + a * NY, 0.0, ny)
+      for (let a = 0; a < ny; a++) fill(ws.Qr, qro + a * NY, 0.0, a + 1)
       fill(ws.qr, k * NY, 0.0, ny)
       for (let r = 0; r < nxu; r++) {
         const hr = h[r]
         for (let a = 0; a < ny; a++) {
-          const t = ws.T[tb + r * NY + a]
+          const t = unchecked(T[tb + r * NY + a])
           if (t == 0.0) continue
-          axpy(ws.Qr, qro + a * NY, t, QT, r * NY, ny)
+          axpy(ws.Qr, qro + a * NY, t, QT, r * NY, a + 1)
           ws.qr[k * NY + a] += t * hr
         }
       }
       let off = 0.0
+      const Qr = ws.Qr
       for (let a = 0; a < ny; a++) {
         for (let b = 0; b < a; b++) {
-          const v = 0.5 * (ws.Qr[qro + a * NY + b] + ws.Qr[qro + b * NY + a])
-          ws.Qr[qro + a * NY + b] = v
-          ws.Qr[qro + b * NY + a] = v
+          const v = unchecked(Qr[qro + a * NY + b])
+          unchecked(Qr[qro + b * NY + a] = v)
           off += Math.abs(v)
         }
       }
@@ -268,16 +266,15 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
           for (let a = 0; a < nv; a++) unchecked(Ar[ri + a] = unchecked(B[bi + unchecked(sel[so + a]) - nx]))
           if (nxr > 0) copy(Ar, ri + nv, data.A, ai, nxr)
         } else {
-          // row i of [A B] T: rows of T weighted by the nonzeros of row i
-          fill(ws.Ar, ao + i * NY, 0.0, ny)
-          for (let j = 0; j < nx; j++) {
-            const v = data.A[ai + j]
-            if (v != 0.0) axpy(ws.Ar, ao + i * NY, v, ws.T, tb + j * NY, ny)
-          }
+          // row i of [A B] T: rows of T weighted by the nonzeros of row i (T's state rows are
+          // unit rows onto the state columns: A's row adds entry-wise)
+          const ri = ao + i * NY
+          fill(ws.Ar, ri, 0.0, ny)
           for (let j = 0; j < nu; j++) {
             const v = data.B[bi + j]
-            if (v != 0.0) axpy(ws.Ar, ao + i * NY, v, ws.T, tb + (nx + j) * NY, ny)
+            if (v != 0.0) axpy(ws.Ar, ri, v, ws.T, tb + (nx + j) * NY, ny)
           }
+          if (nxr > 0) axpy(ws.Ar, ri + nv, 1.0, data.A, ai, nx)
         }
       }
     }
@@ -351,14 +348,12 @@ export function ocpReduce (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: Ocp
         }
       } else {
         fill(Gr, ro, 0.0, ny)
-        for (let j = 0; j < nx; j++) {
-          const v = Gx[gxi + j]
-          if (v != 0.0) axpy(Gr, ro, v, ws.T, tb + j * NY, ny)
-        }
         for (let j = 0; j < nu; j++) {
           const v = Gu[gui + j]
           if (v != 0.0) axpy(Gr, ro, v, ws.T, tb + (nx + j) * NY, ny)
         }
+        // (T's state rows are unit rows onto the state columns)
+        if (nxr > 0) axpy(Gr, ro + nv, 1.0, Gx, gxi, nx)
         for (let a = 0; a < ny; a++) if (unchecked(Gr[ro + a]) != 0.0) unchecked(gIdx[ro + cnt++] = a)
       }
       unchecked(gCnt[gi] = cnt)
@@ -429,15 +424,22 @@ export function ocpProject (dims: OcpDims, ws: OcpWorkspace, k: i32, x: StaticAr
     }
     return
   }
-  // the state part of y is x itself; v = Zuᵀ(u − t0_u − Ux x)
-  for (let c = 0; c < ny; c++) {
-    if (c >= nv) { y[yo + c] = x[xo + c - nv]; continue }
+  // the state part of y is x itself; v = Zuᵀ(u − t0_u − Ux x): the residual d = u − t0_u − Ux x
+  // once (ws.tv), then one product per column of Zu
+  const NY = ws.nyMax
+  const tb = k * (dims.nxMax + dims.nuMax) * NY
+  const T = ws.T
+  const d = ws.tv
+  for (let a = 0; a < nu; a++) {
+    const ro = tb + (nx + a) * NY
+    let s = u[uo + a] - ws.t0[t0 + nx + a]
+    for (let j = nv; j < ny; j++) s -= unchecked(T[ro + j]) * x[xo + j - nv]
+    unchecked(d[a] = s)
+  }
+  for (let c = 0; c < nv; c++) {
     let s = 0.0
-    for (let r = nx; r < nxu; r++) {
-      let d = u[uo + r - nx] - ws.t0[t0 + r]
-      for (let j = nv; j < ny; j++) d -= tAt(ws, k, dims.nxMax + dims.nuMax, r, j) * x[xo + j - nv]
-      s += tAt(ws, k, dims.nxMax + dims.nuMax, r, c) * d
-    }
+    for (let a = 0; a < nu; a++) s += unchecked(T[tb + (nx + a) * NY + c]) * unchecked(d[a])
     y[yo + c] = s
   }
+  for (let c = nv; c < ny; c++) y[yo + c] = x[xo + c - nv]
 }
