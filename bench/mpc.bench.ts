@@ -5,7 +5,8 @@
 //   mpc_kinodynamic  kinodynamic NMPC (N = 50, dt = 20 ms, 24 states, up to 24 inputs), SQP-RTI,
 //                    solved every 20 ms in a closed loop on its own discrete model (first input applied
 //                    per stage) while trotting at 0.3 m/s (host/locomotion/mpc/kinodynamic-trot.ts)
-// Columns: p50/p99/max per solve [µs], mean_qp_it (interior-point iterations per solve), build_p50_us
+// Columns: p50/p99/max per solve [µs], mean_qp_it (interior-point iterations per solve), mean_qp_rounds /
+// mean_qp_passes (the QP's active-set rounds = Riccati factorizations, and its passes = Riccati solves), build_p50_us
 // (the solve's checks + linearization + QP build alone, without the QP solve), cpu_mean_us (process
 // CPU time per solve: less sensitive than wall time to other processes on a shared machine).
 //   npm run bench -- mpc [--seconds S] [--kino-seconds S]
@@ -48,6 +49,8 @@ export default async function run (args: string[]): Promise<BenchResult> {
   mpc.reset()
   const samples: number[] = []
   let cpu = 0
+  let rounds = 0
+  let passes = 0
   const r = runTrotLoop(mpc, {
     ...loop,
     duration: seconds,
@@ -58,13 +61,15 @@ export default async function run (args: string[]): Promise<BenchResult> {
       samples.push(Number(process.hrtime.bigint() - t0) / 1000)
       const c1 = process.cpuUsage(c0)
       cpu += c1.user + c1.system
+      rounds += mpc.info('polishRounds')
+      passes += mpc.info('polishPasses')
       return st
     }
   })
   const s = summarize(samples)
   mpc.elapsed = 0
   const build = timeCalls(() => { mpc.prepare() }, 500, 50)
-  results.mpc_srbd = { p50_us: s.p50_us, p99_us: s.p99_us, max_us: s.max_us, mean_us: s.mean_us, cpu_mean_us: r2(cpu / s.n), build_p50_us: build.p50_us, mean_qp_it: r2(r.meanQpIterations), solves: s.n, failures: r.failures }
+  results.mpc_srbd = { p50_us: s.p50_us, p99_us: s.p99_us, max_us: s.max_us, mean_us: s.mean_us, cpu_mean_us: r2(cpu / s.n), build_p50_us: build.p50_us, mean_qp_it: r2(r.meanQpIterations), mean_qp_rounds: r2(rounds / s.n), mean_qp_passes: r2(passes / s.n), solves: s.n, failures: r.failures }
   notes.push(`mpc_srbd: trot 0.5 m/s on the rigid-body plant, solve every 2 ms: mean |v − v_cmd| ${r.velErrMean.toFixed(3)} m/s, ${r.failures} failed solves of ${r.solves}`)
   notes.push(`goal mpc_srbd p99 ≤ 300 µs: ${s.p99_us} µs → ${s.p99_us <= 300 ? 'met' : 'NOT met'}`)
 

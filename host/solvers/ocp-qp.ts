@@ -51,6 +51,9 @@ export interface OcpResult {
   warm: number
   /** The interior-point point was refined on its active set (see OcpOptions.polish). */
   polished: boolean
+  /** The polish's active-set rounds (Riccati factorizations) and augmented-Lagrangian passes (Riccati solves). */
+  polishRounds: number
+  polishPasses: number
 }
 
 export interface OcpSizes { Nmax: number, nxMax: number, nuMax: number, ngMax: number, neMax: number }
@@ -197,7 +200,9 @@ export class OcpQp {
       resEq: w.ocpInfo(h, 4),
       mu: w.ocpInfo(h, 5),
       warm: w.ocpInfo(h, 8),
-      polished: w.ocpInfo(h, 10) !== 0
+      polished: w.ocpInfo(h, 10) !== 0,
+      polishRounds: w.ocpInfo(h, 11),
+      polishPasses: w.ocpInfo(h, 12)
     }
   }
 

@@ -161,7 +161,7 @@ export function mpcSrbdApplyOptions (h: usize): void { srbd(h).mpc.applyOptions(
 /**
  * Info ids: 0 status, 1 QP iterations, 2 QP status, 3 QP error, 4 objective, 5 bad input (MPC_IN_*),
  * 6 solves, 7 failures, 8 N, 9 nfeet, 10 QP stationarity residual, 11 QP equality residual, 12 μ,
- * 13 QP warm flag.
+ * 13 QP warm flag, 14 QP active-set rounds, 15 QP augmented-Lagrangian passes.
  */
 export function mpcSrbdInfo (h: usize, id: i32): f64 {
   const m = srbd(h).mpc
@@ -180,6 +180,8 @@ export function mpcSrbdInfo (h: usize, id: i32): f64 {
     case 11: return m.sol.resEq
     case 12: return m.sol.resComp
     case 13: return <f64>m.sol.warm
+    case 14: return <f64>m.sol.polishRounds
+    case 15: return <f64>m.sol.polishPasses
     default: throw new Error('mpcSrbdInfo: unknown id')
   }
 }

@@ -560,7 +560,9 @@ function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: Oc
   const NG = dims.ngMax
   barrierHessian(dims, ws, true)
   riccatiFactor(dims, ws, opts.pivotFloor)
+  sol.polishRounds++
   for (let pass = 0; pass < 8; pass++) {
+    sol.polishPasses++
     if (pass == 0 && atZero) residualsZero(dims, ws, sol)
     else residuals(dims, ws, sol)
     // the passes also refine the dynamics residual (iterative refinement of the Riccati solve)
@@ -813,6 +815,8 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
 
   let st: i32
   sol.polished = 0
+  sol.polishRounds = 0
+  sol.polishPasses = 0
   if (opts.warmStart && ws.prevValid) {
     sol.warm = 1
     initWarm(dims, ws, opts.shift)

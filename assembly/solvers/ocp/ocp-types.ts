@@ -175,6 +175,9 @@ export class OcpSolution {
   warm: i32 = 0
   /** 1 when the active-set polish was accepted. */
   polished: i32 = 0
+  /** Active-set rounds (Riccati factorizations) and augmented-Lagrangian passes (Riccati solves) of the polish, this solve. */
+  polishRounds: i32 = 0
+  polishPasses: i32 = 0
   constructor (d: OcpDims) {
     const S = d.Nmax + 1
     this.x = new StaticArray<f64>(S * max(1, d.nxMax))

@@ -42,7 +42,7 @@ export interface SrbdMpcParams {
 
 const CFG = { mass: 0, N: 1, dt: 2, nfeet: 3, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10 } as const
 const FIELD = { x0: 0, quat: 1, xRef: 2, contact: 3, pFoot: 4, fFoot: 5, xPred: 6, uPred: 7, px: 10, pf: 11, pr: 12, ps: 13, pxn: 14, pA: 15, pB: 16 } as const
-const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13 } as const
+const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13, polishRounds: 14, polishPasses: 15 } as const
 
 type Fn<A extends unknown[], R> = (...a: A) => R
 
