@@ -263,7 +263,7 @@ export function hqpRun (h: usize): i32 {
   return hqpSolve(q.dims, q.data, q.sol, q.opts, q.ws)
 }
 
-/** Info: 0 status, 1 iterations, 2 number of infeasible box ids, 3 n, 4 number of levels. */
+/** Info: 0 status, 1 iterations, 2 number of infeasible box ids, 3 n, 4 number of levels, 5 proximal passes. */
 export function hqpInfo (h: usize, i: i32): f64 {
   const s = hqp(h).sol
   const d = hqp(h).dims
@@ -272,6 +272,7 @@ export function hqpInfo (h: usize, i: i32): f64 {
   if (i == 2) return <f64>s.ninf
   if (i == 3) return <f64>d.n
   if (i == 4) return <f64>d.nl
+  if (i == 5) return <f64>s.proxPasses
   throw new Error('hqpInfo: unknown info id')
 }
 

@@ -94,6 +94,8 @@ export class HqpSolution {
   ninf: i32 = 0
   status: i32 = HQP_OPTIMAL
   iterations: i32 = 0
+  /** Dense solves of the relaxed phases' proximal-point loops (all levels; a cost diagnostic). */
+  proxPasses: i32 = 0
   constructor (d: HqpDims) {
     const n = max(1, d.nMax)
     const nl = max(1, d.levelsMax)
@@ -143,6 +145,17 @@ export class HqpWorkspace {
   t2: StaticArray<f64>
   zbar: StaticArray<f64>
   gbase: StaticArray<f64>
+  /** Primal active-set finish (level-polish.ts): EQP point ŷ, gradient, multipliers (ngi each);
+   *  working set ids and sides (polishQ entries), side of each GI row in it (0: outside);
+   *  working-set changes it made. */
+  pY: StaticArray<f64>
+  pGrad: StaticArray<f64>
+  pMu: StaticArray<f64>
+  pAct: StaticArray<i32>
+  pSide: StaticArray<i32>
+  pStat: StaticArray<i32>
+  polishQ: i32 = 0
+  polishChanges: i32 = 0
   /** Singleton elimination scratch (singleton-elimination.ts): column → row / position, row →
    *  singleton column, free columns, QR row → level row, N_R (n × n, stride nMax), δ_R, Gram. */
   sColRow: StaticArray<i32>
@@ -186,6 +199,12 @@ export class HqpWorkspace {
     this.t2 = new StaticArray<f64>(max(1, max(ngi, d.meMax + d.mcMax)))
     this.zbar = new StaticArray<f64>(max(1, ngi))
     this.gbase = new StaticArray<f64>(max(1, ngi))
+    this.pY = new StaticArray<f64>(max(1, ngi))
+    this.pGrad = new StaticArray<f64>(max(1, ngi))
+    this.pMu = new StaticArray<f64>(max(1, ngi))
+    this.pAct = new StaticArray<i32>(max(1, ngi))
+    this.pSide = new StaticArray<i32>(max(1, ngi))
+    this.pStat = new StaticArray<i32>(max(1, ngi))
     const me = max(1, max(d.meMax, d.nMax))
     this.sColRow = new StaticArray<i32>(n)
     this.sRowCol = new StaticArray<i32>(me)

@@ -1,117 +1,185 @@
-// Exact finish of a relaxed HQP level on its active set. The relaxed phase minimizes
+// Exact finish of a relaxed HQP level by a primal active-set method. The relaxed phase minimizes
 //   ½‖F y − f‖²,  F = [A_k Z, 0; 0, I],  f = [b_k − A_k x_p; 0],  y = [z; v]
 // over the hard rows and the level's rows; when F has no full column rank, the proximal-point loop
-// reaches that minimum only to its stopping tolerance. With the active set W found by the loop,
-// the equality-constrained problem is solved exactly, as a correction of the loop's point y₀:
-// rows W → y = y₀ + δ + M t (rank-revealing QR, nullspace-elimination.ts; δ removes the rows'
-// small residuals), then min_t ‖F M t − (f − F(y₀ + δ))‖ by a column-pivoted QR of F M (any
-// minimizer gives the same F y, hence the same slacks; the basic solution of this small
-// correction stays next to y₀, where the inactive rows hold; columns whose pivot is below 1e-9 of
-// the largest count as dependent so the correction cannot blow up). The result
-// is kept only if it is a KKT point of the level: every other row holds within its tolerance and
-// the multipliers of W (least squares on the active rows) have the right sign.
-// Reads ws.gi (rows, bounds, active set), ws.AZ, ws.rhs. Writes ws.gi.x when it returns true.
+// reaches that minimum only to its stopping tolerance, and when F is nearly rank-deficient it
+// walks towards a far constraint by a nearly constant step per pass. This finish starts from the
+// loop's point y (feasible) and its active set W and repeats (Nocedal & Wright, Numerical
+// Optimization §16.5, with a semidefinite objective):
+//   1. minimize on W held as equalities, as a correction of y: rows W → y + δ + M t
+//      (rank-revealing QR, nullspace-elimination.ts; δ removes the rows' small residuals), then
+//      min_t ‖F M t − (f − F(y + δ))‖ by a column-pivoted QR of F M (any minimizer gives the same
+//      F y, hence the same slacks; the basic solution of this small correction stays next to y,
+//      where the inactive rows hold; columns whose pivot is below 1e-9 of the largest count as
+//      dependent so the correction cannot blow up): the point ŷ;
+//   2. if a row outside W would leave its bounds (beyond its tolerance) on the way from y to ŷ,
+//      step to the first such row and add it to W (it is independent of W: W's rows do not change
+//      along the step);
+//   3. otherwise y = ŷ; if the multipliers of W (least squares on the active rows) all have the
+//      right sign, y is a KKT point of the level, hence its optimum; else drop the most negative.
+// Each step lowers the objective or keeps it while the working set changes; the number of changes
+// is capped, and a degenerate case that runs into the cap (or into inconsistent active rows)
+// returns false, leaving the proximal loop to go on.
+// Reads ws.gi (rows, bounds, x, active set), ws.AZ, ws.rhs. Writes ws.gi.x, the final working set
+// (ws.pAct, pSide, polishQ) and ws.polishChanges when it returns true. Scratch: ws.t1, t2 and the
+// p* arrays, never ws.zbar or ws.gbase (the proximal loop's centre and gradient, still needed
+// when the finish fails).
 import { HqpWorkspace } from './hqp-types'
 import { eliminationFactor, eliminationNullspace, eliminationParticular, eliminationMultipliers } from '../qp/nullspace-elimination'
 import { householderQrPivoted, qrApplyQt, qrSolveR } from '../linalg/householder-qr'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 
-/** Polishes the relaxed level (nz reduced variables, me equality rows, mc slack variables). */
-export function polishRelaxedLevel (ws: HqpWorkspace, nz: i32, me: i32, mc: i32, tolRank: f64): bool {
+/**
+ * Finishes the relaxed level (nz reduced variables, me equality rows, mc slack variables) with at
+ * most maxChanges working-set changes. Returns true when gi.x holds the level's optimum.
+ */
+export function polishRelaxedLevel (ws: HqpWorkspace, nz: i32, me: i32, mc: i32, tolRank: f64, maxChanges: i32): bool {
   const gi = ws.gi
   const ep = ws.elp
   const eq = ws.elq
   const ng = nz + mc
-  const q = gi.q
   const gs = gi.nMax
   const es = ep.nzMax
   const s = ws.el.nzMax
-  // ---- active rows as equalities: y = δ + M t ----
-  for (let a = 0; a < q; a++) {
-    const k = gi.act[a]
-    const side = <f64>gi.actSide[a]
-    copy(ep.D, a * es, gi.rows, k * gs, ng)
-    ep.rhs[a] = (side > 0.0 ? gi.lo[k] : gi.hi[k]) - dot(gi.rows, k * gs, gi.x, 0, ng)
-    ep.scale[a] = 1.0
-  }
-  let r = 0
-  if (q > 0) {
-    r = eliminationFactor(ep, q, ng, tolRank)
-    eliminationNullspace(ep)
-    eliminationParticular(ep)
-  } else {
-    ep.m = 0
-    ep.nz = ng
-    ep.rank = 0
-    fill(ep.delta, 0, 0.0, ng)
-    for (let i = 0; i < ng; i++) { fill(ep.M, i * es, 0.0, ng); ep.M[i * es + i] = 1.0 }
-  }
-  const kdim = ng - r
-  // dependent active rows must hold at δ (they do when W came from a consistent solve)
-  for (let a = r; a < q; a++) {
-    const i = ep.perm[a]
-    const k = gi.act[i]
-    const res = dot(gi.rows, k * gs, ep.delta, 0, ng) - ep.rhs[i]
-    if (Math.abs(res) > gi.tol[k]) return false
-  }
-  // ---- least squares in t: K = F M (rows: me of A_kZ·M_z, then mc of M_v), h = f − F δ ----
-  const nrow = me + mc
   const ks = eq.nzMax
-  // eq.D holds Kᵀ (kdim rows of length nrow): column j of K is row j of eq.D
-  for (let j = 0; j < kdim; j++) {
-    const dj = j * ks
-    for (let i = 0; i < me; i++) {
-      let v = 0.0
-      for (let c = 0; c < nz; c++) v += ws.AZ[i * s + c] * ep.M[c * es + j]
-      eq.D[dj + i] = v
-    }
-    for (let i = 0; i < mc; i++) eq.D[dj + me + i] = ep.M[(nz + i) * es + j]
-    eq.scale[j] = 1.0
-  }
+  const nrow = me + mc
   const h = ws.t1
-  // y₀ + δ (in y), then h = f − F(y₀ + δ)
   const y = ws.t2
-  for (let i = 0; i < ng; i++) y[i] = gi.x[i] + ep.delta[i]
-  for (let i = 0; i < me; i++) h[i] = ws.rhs[i] - dot(ws.AZ, i * s, y, 0, nz)
-  for (let i = 0; i < mc; i++) h[me + i] = -y[nz + i]
-  let rk = 0
-  if (kdim > 0 && nrow > 0) {
-    // rank relative to the largest column of K
-    let cmax = 0.0
-    for (let j = 0; j < kdim; j++) cmax = max(cmax, Math.sqrt(dot(eq.D, j * ks, eq.D, j * ks, nrow)))
-    rk = householderQrPivoted(eq.D, 0, ks, kdim, nrow, eq.tau, eq.perm, 1e-9 * max(cmax, 1e-300), eq.vn, eq.vref)
-    qrApplyQt(h, 0, eq.D, 0, ks, nrow, eq.tau, rk)
-    qrSolveR(h, 0, eq.D, 0, ks, rk)
+  const yh = ws.pY
+  const stat = ws.pStat
+  // working set W: the loop's active set (stat: side of a row in W, 0 outside)
+  let q = gi.q
+  for (let k = 0; k < gi.m; k++) stat[k] = 0
+  for (let a = 0; a < q; a++) {
+    ws.pAct[a] = gi.act[a]
+    ws.pSide[a] = gi.actSide[a]
+    stat[gi.act[a]] = gi.actSide[a]
   }
-  // t (in pivot order), y = y₀ + δ + M t
-  for (let a = 0; a < rk; a++) {
-    const j = eq.perm[a]
-    const tj = h[a]
-    for (let i = 0; i < ng; i++) y[i] += ep.M[i * es + j] * tj
-  }
-  // ---- KKT check: other rows hold; multipliers of W have the right sign ----
-  for (let k = 0; k < gi.m; k++) {
-    if (gi.cstat[k] == 1 || gi.cstat[k] == -1) continue
-    const v = dot(gi.rows, k * gs, y, 0, ng)
-    if (v < gi.lo[k] - gi.tol[k] || v > gi.hi[k] + gi.tol[k]) return false
-  }
-  if (q > 0) {
-    // gradient Fᵀ(F y − f) = [A_kZᵀ(A_kZ z − rhs); v], multipliers μ with Σ μ_a side_a row_a = gradient
-    const gr = ws.zbar
-    fill(gr, 0, 0.0, ng)
-    for (let i = 0; i < me; i++) {
-      const e = dot(ws.AZ, i * s, y, 0, nz) - ws.rhs[i]
-      if (e != 0.0) axpy(gr, 0, e, ws.AZ, i * s, nz)
-    }
-    for (let i = 0; i < mc; i++) gr[nz + i] = y[nz + i]
-    eliminationMultipliers(ep, gr, ws.gbase, 0)
-    let mmax = 1.0
-    for (let a = 0; a < q; a++) mmax = max(mmax, Math.abs(ws.gbase[a]))
+  copy(y, 0, gi.x, 0, ng)
+  let changes = 0
+  while (true) {
+    // ---- 1. rows W as equalities: ŷ = y + δ + M t ----
     for (let a = 0; a < q; a++) {
-      const mu = <f64>gi.actSide[a] * ws.gbase[a]
-      if (mu < -1e-9 * mmax) return false
+      const k = ws.pAct[a]
+      copy(ep.D, a * es, gi.rows, k * gs, ng)
+      ep.rhs[a] = (ws.pSide[a] > 0 ? gi.lo[k] : gi.hi[k]) - dot(gi.rows, k * gs, y, 0, ng)
+      ep.scale[a] = 1.0
     }
+    let r = 0
+    if (q > 0) {
+      r = eliminationFactor(ep, q, ng, tolRank)
+      eliminationNullspace(ep)
+      eliminationParticular(ep)
+    } else {
+      ep.m = 0
+      ep.nz = ng
+      ep.rank = 0
+      fill(ep.delta, 0, 0.0, ng)
+      for (let i = 0; i < ng; i++) { fill(ep.M, i * es, 0.0, ng); ep.M[i * es + i] = 1.0 }
+    }
+    const kdim = ng - r
+    // dependent rows of W must hold at δ (they do when W came from a consistent solve)
+    for (let a = r; a < q; a++) {
+      const i = ep.perm[a]
+      const k = ws.pAct[i]
+      const res = dot(gi.rows, k * gs, ep.delta, 0, ng) - ep.rhs[i]
+      if (Math.abs(res) > gi.tol[k]) return false
+    }
+    // least squares in t: K = F M (rows: me of A_kZ·M_z, then mc of M_v), h = f − F(y + δ);
+    // eq.D holds Kᵀ (kdim rows of length nrow): column j of K is row j of eq.D
+    for (let j = 0; j < kdim; j++) {
+      const dj = j * ks
+      for (let i = 0; i < me; i++) {
+        let v = 0.0
+        for (let c = 0; c < nz; c++) v += ws.AZ[i * s + c] * ep.M[c * es + j]
+        eq.D[dj + i] = v
+      }
+      for (let i = 0; i < mc; i++) eq.D[dj + me + i] = ep.M[(nz + i) * es + j]
+      eq.scale[j] = 1.0
+    }
+    for (let i = 0; i < ng; i++) yh[i] = y[i] + ep.delta[i]
+    for (let i = 0; i < me; i++) h[i] = ws.rhs[i] - dot(ws.AZ, i * s, yh, 0, nz)
+    for (let i = 0; i < mc; i++) h[me + i] = -yh[nz + i]
+    let rk = 0
+    if (kdim > 0 && nrow > 0) {
+      // rank relative to the largest column of K
+      let cmax = 0.0
+      for (let j = 0; j < kdim; j++) cmax = max(cmax, Math.sqrt(dot(eq.D, j * ks, eq.D, j * ks, nrow)))
+      rk = householderQrPivoted(eq.D, 0, ks, kdim, nrow, eq.tau, eq.perm, 1e-9 * max(cmax, 1e-300), eq.vn, eq.vref)
+      qrApplyQt(h, 0, eq.D, 0, ks, nrow, eq.tau, rk)
+      qrSolveR(h, 0, eq.D, 0, ks, rk)
+    }
+    // t (in pivot order)
+    for (let a = 0; a < rk; a++) {
+      const j = eq.perm[a]
+      const tj = h[a]
+      for (let i = 0; i < ng; i++) yh[i] += ep.M[i * es + j] * tj
+    }
+    // ---- 2. the first row outside W that ŷ would violate blocks the step y → ŷ ----
+    let alpha = 1.0
+    let kb = -1
+    let sideB = 0
+    for (let k = 0; k < gi.m; k++) {
+      if (stat[k] != 0) continue
+      const ro = k * gs
+      const v1 = dot(gi.rows, ro, yh, 0, ng)
+      const lo = gi.lo[k]
+      const hi = gi.hi[k]
+      const tol = gi.tol[k]
+      if (v1 >= lo - tol && v1 <= hi + tol) continue
+      if (!(v1 == v1)) return false
+      const low = v1 < lo - tol
+      const v0 = dot(gi.rows, ro, y, 0, ng)
+      // y holds the row within its tolerance, so the fraction lies in [0, 1)
+      let t = ((low ? lo : hi) - v0) / (v1 - v0)
+      if (!(t > 0.0)) t = 0.0
+      if (t > 1.0) t = 1.0
+      if (t < alpha || kb < 0) { alpha = t; kb = k; sideB = low ? 1 : -1 }
+    }
+    if (kb >= 0) {
+      if (changes >= maxChanges || q >= ng) return false
+      for (let i = 0; i < ng; i++) y[i] += alpha * (yh[i] - y[i])
+      ws.pAct[q] = kb
+      ws.pSide[q] = sideB
+      stat[kb] = sideB
+      q++
+      changes++
+      continue
+    }
+    // ---- 3. multipliers of W at ŷ: Σ μ_a row_a = Fᵀ(F ŷ − f) = [A_kZᵀ(A_kZ ẑ − rhs); v̂] ----
+    if (q > 0) {
+      const gr = ws.pGrad
+      const mu = ws.pMu
+      fill(gr, 0, 0.0, ng)
+      for (let i = 0; i < me; i++) {
+        const e = dot(ws.AZ, i * s, yh, 0, nz) - ws.rhs[i]
+        if (e != 0.0) axpy(gr, 0, e, ws.AZ, i * s, nz)
+      }
+      for (let i = 0; i < mc; i++) gr[nz + i] = yh[nz + i]
+      eliminationMultipliers(ep, gr, mu, 0)
+      let mmax = 1.0
+      for (let a = 0; a < q; a++) mmax = max(mmax, Math.abs(mu[a]))
+      let worst = -1
+      let worstVal = -1e-9 * mmax
+      for (let a = 0; a < q; a++) {
+        const m = <f64>ws.pSide[a] * mu[a]
+        if (m < worstVal) { worstVal = m; worst = a }
+      }
+      if (worst >= 0) {
+        if (changes >= maxChanges) return false
+        stat[ws.pAct[worst]] = 0
+        for (let a = worst; a < q - 1; a++) {
+          ws.pAct[a] = ws.pAct[a + 1]
+          ws.pSide[a] = ws.pSide[a + 1]
+        }
+        q--
+        changes++
+        copy(y, 0, yh, 0, ng)
+        continue
+      }
+    }
+    copy(gi.x, 0, yh, 0, ng)
+    ws.polishQ = q
+    ws.polishChanges = changes
+    return true
   }
-  copy(gi.x, 0, y, 0, ng)
-  return true
 }

@@ -12,8 +12,9 @@
 //     2. otherwise relaxed phase: minimize ½‖A_k x − b_k‖² + ½‖v‖² over (z, v) subject to the hard
 //        rows and l_k ≤ C_k x − v ≤ u_k. Its Hessian blockdiag((A_kZ)ᵀ(A_kZ), I) may be singular
 //        (A_k does not fix every remaining direction): then the proximal-point loop of the dense
-//        solver is used (+ρI, centre moved to each solution until ρ‖Δz‖ is negligible) to find
-//        the active set, and the level is finished exactly on it (level-polish.ts).
+//        solver is used (+ρI, centre moved to each solution until ρ‖Δz‖ is negligible) to come
+//        near the active set, and a primal active-set method started from its point finishes the
+//        level exactly (level-polish.ts; usually after the first pass).
 //     3. fix the level: the optimal w_k, v_k are unique (strict convexity in A_k x and in the
 //        violation), so the level's optimal set is exactly {A_k x = A_k x*} ∩ {C_k rows within
 //        the relaxed bounds} ∩ (previous set): eliminate A_k with right-hand side A_k x*, add the
@@ -242,14 +243,14 @@ function loadWarm (ws: HqpWorkspace, k: i32, phase: i32): i32 {
   return nw > 0 ? GI_WARM : GI_COLD
 }
 
-function saveWarm (ws: HqpWorkspace, k: i32, phase: i32): void {
-  const gi = ws.gi
+/** Stores an active set (GI row ids and sides, nq entries) as level k's warm start for a phase. */
+function saveWarmList (ws: HqpWorkspace, k: i32, phase: i32, ids: StaticArray<i32>, sides: StaticArray<i32>, nq: i32): void {
   const slot = k * 2 + phase
   const base = slot * ws.warmStride
-  const q = min(gi.q, ws.warmStride)
+  const q = min(nq, ws.warmStride)
   for (let t = 0; t < q; t++) {
-    ws.warmId[base + t] = ws.giSrc[gi.act[t]]
-    ws.warmSide[base + t] = gi.actSide[t]
+    ws.warmId[base + t] = ws.giSrc[ids[t]]
+    ws.warmSide[base + t] = sides[t]
   }
   ws.warmCount[slot] = q
 }
@@ -275,6 +276,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
   const s = el.nzMax
   sol.status = HQP_OPTIMAL
   sol.iterations = 0
+  sol.proxPasses = 0
   sol.ninf = 0
   fill(sol.x, 0, 0.0, n)
   for (let k = 0; k < nl; k++) {
@@ -375,7 +377,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
         sol.levelIter[k] += gi.iter
         if (st == GI_OPTIMAL) {
           exact = true
-          if (opts.warmStart) saveWarm(ws, k, 0)
+          if (opts.warmStart) saveWarmList(ws, k, 0, gi.act, gi.actSide, gi.q)
           for (let j = 0; j < n; j++) {
             ws.x[j] = ws.xp[j] + (ws.zIdentity ? (j < nzc ? gi.x[j] : 0.0) : dot(ws.Z, j * s, gi.x, 0, nzc))
           }
@@ -454,11 +456,13 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     const passes = rho > 0.0 ? opts.proxMaxIter : 1
     let converged = rho == 0.0
     let nextPolish = 0
+    let polished = false
     for (let it = 0; it < passes; it++) {
       copy(gi.g, 0, ws.gbase, 0, ng)
       if (rho > 0.0) axpy(gi.g, 0, -rho, ws.zbar, 0, nz)
       gi.maxIter = itersLeft
       st = giSolve(gi, mode)
+      sol.proxPasses++
       mode = GI_REUSE
       itersLeft -= gi.iter
       sol.levelIter[k] += gi.iter
@@ -469,12 +473,19 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
           diff = max(diff, Math.abs(gi.x[a] - ws.zbar[a]))
           ws.zbar[a] = gi.x[a]
         }
-        // a singular level is finished exactly on the active set the loop has found
-        // (level-polish.ts), tried at passes 1, 2, 4, 8, …: the loop only has to find that set
+        // a singular level is finished exactly by a primal active-set method started from the
+        // loop's point and active set (level-polish.ts), tried at passes 1, 2, 4, 8, …: the loop
+        // only has to bring it near the optimal set
         const tryPolish = it == nextPolish || rho * diff <= opts.proxTol * gscale
         if (tryPolish) {
           nextPolish = 2 * nextPolish + 1
-          if (polishRelaxedLevel(ws, nz, me, mc, opts.tolRank)) { converged = true; break }
+          if (polishRelaxedLevel(ws, nz, me, mc, opts.tolRank, max(0, min(itersLeft, 2 * ng + 8)))) {
+            itersLeft -= ws.polishChanges
+            sol.levelIter[k] += ws.polishChanges
+            polished = true
+            converged = true
+            break
+          }
         }
         if (rho * diff <= opts.proxTol * gscale) { converged = true; break }
       }
@@ -486,7 +497,11 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
       failed = true
       break
     }
-    if (opts.warmStart) saveWarm(ws, k, 1)
+    // (the polish's working set, when it finished the level, is the optimal active set)
+    if (opts.warmStart) {
+      if (polished) saveWarmList(ws, k, 1, ws.pAct, ws.pSide, ws.polishQ)
+      else saveWarmList(ws, k, 1, gi.act, gi.actSide, gi.q)
+    }
     for (let j = 0; j < n; j++) {
       ws.x[j] = ws.xp[j] + (ws.zIdentity ? (j < nz ? gi.x[j] : 0.0) : dot(ws.Z, j * s, gi.x, 0, nz))
     }
