@@ -81,7 +81,10 @@ export const I_TIME: i32 = 20            // controller time [s]: 0 at the first 
 export const I_EPOCH: i32 = 21           // resets so far (a kinodynamic plan of another epoch is not used)
 export const I_KINO_AGE: i32 = 22        // age of the kinodynamic plan used this tick [s], −1 when none was
 export const I_KINO_FALLBACKS: i32 = 23  // ticks the kinodynamic plan was missing, stale or inconsistent (force QP instead)
-export const I_COUNT: i32 = 24
+export const I_MPC_QP_ITERS: i32 = 24   // the last SRBD MPC solve's QP: interior-point iterations,
+export const I_MPC_QP_ROUNDS: i32 = 25  // active-set rounds (Riccati factorizations)
+export const I_MPC_QP_PASSES: i32 = 26  // and augmented-Lagrangian passes (Riccati solves)
+export const I_COUNT: i32 = 27
 
 const G: f64 = 9.81
 
@@ -607,6 +610,9 @@ export class LocomotionController {
         this.setupMpc(mpc, <f64> every * this.dt)
         const st = mpc.solve()
         this.info[I_MPC_RAN] = 1
+        this.info[I_MPC_QP_ITERS] = <f64> mpc.sol.iterations
+        this.info[I_MPC_QP_ROUNDS] = <f64> mpc.sol.polishRounds
+        this.info[I_MPC_QP_PASSES] = <f64> mpc.sol.polishPasses
         this.info[I_MPC_SOLVES] += 1
         this.info[I_FORCE_STATUS] = <f64> st
         if (st == MPC_OK) {

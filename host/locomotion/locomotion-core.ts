@@ -30,7 +30,8 @@ export const LOCO_STATUS = { OK: 0, NOT_BUILT: 1, BAD_INPUT: 2, BAD_CONFIG: 3, F
 export const LOCO_INFO = {
   status: 0, badIndex: 1, gait: 2, phi: 3, forceStatus: 4, jointStatus: 5, qpFailures: 6, mpcFailures: 7,
   forceQpFailures: 8, safeTicks: 9, mpcSolves: 10, early: 11, late: 12, transitions: 13, groundZ: 14, lastFail: 15,
-  mpcRan: 16, tauClamped: 17, wbcStatus: 18, wbcFailures: 19, time: 20, epoch: 21, kinoAge: 22, kinoFallbacks: 23
+  mpcRan: 16, tauClamped: 17, wbcStatus: 18, wbcFailures: 19, time: 20, epoch: 21, kinoAge: 22, kinoFallbacks: 23,
+  mpcQpIters: 24, mpcQpRounds: 25, mpcQpPasses: 26
 } as const
 
 /** What runs the kinodynamic NMPC beside the tick (mpc/kinodynamic-async.ts): called between plan and forces. */

@@ -222,6 +222,34 @@ test('warm start from the shifted previous solution gives the cold answers on an
   assert.ok(warmIts <= coldIts, `warm starts used ${warmIts} iterations, cold ${coldIts}`)
 })
 
+test('warm active-set start: the previous solution\'s active rows (small multipliers too) are the guess, one round settles the next solve', async () => {
+  const w = await loadForTest('release')
+  const warm = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  warm.setOption('warmStart', true)
+  const cold = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  const rng = new Rng(9)
+  // vertical-force limits at 45 N bind at every stance stage (about 59 N per foot otherwise);
+  // their multipliers are far below the unit slack a warm interior-point start lifts rows to
+  const base = centroidalMpc(rng, { N: 20 })
+  const binding: OcpProblem = { ...base, stages: base.stages.map((s) => (s.ug === undefined ? s : { ...s, ug: Float64Array.from(s.ug, (v, r) => (r % 5 === 4 ? 45 : v)) })) }
+  const first = warm.solve(binding)
+  assert.is(first.statusName, 'optimal')
+  let active = 0
+  let small = 0
+  first.lam.forEach((l) => l.forEach((v) => { if (v > 0) { active++; if (v < 1) small++ } }))
+  assert.ok(active >= 20 && small >= 1, `${active} active rows, ${small} with λ < 1`)
+  for (let step = 0; step < 5; step++) {
+    const p = { ...binding, x0: Float64Array.from(binding.x0 as Float64Array, (v) => v + 1e-3 * rng.normal()) }
+    const a = warm.solve(p)
+    const b = cold.solve(p)
+    assert.is(a.statusName, 'optimal')
+    assert.ok(a.polished && a.iterations === 0 && a.polishRounds === 1, `step ${step}: ${a.iterations} interior-point iterations, ${a.polishRounds} rounds`)
+    let dx = 0
+    for (let k = 0; k <= 20; k++) for (let i = 0; i < a.u[k].length; i++) dx = Math.max(dx, Math.abs(a.u[k][i] - b.u[k][i]))
+    assert.ok(dx <= 1e-7, `step ${step}: warm vs cold ${dx}`)
+  }
+})
+
 test('no allocation: heap top and memory size unchanged over 300 solves', async () => {
   const w = await loadForTest('release')
   const ocp = new OcpQp(w, OCP_SIZES)

@@ -319,6 +319,7 @@ function maxStep (dims: OcpDims, ws: OcpWorkspace): f64 {
 }
 
 function initCold (dims: OcpDims, ws: OcpWorkspace): void {
+  ws.warmGuess = false
   ws.coldStart = true
   const N = dims.N
   const NY = ws.nyMax
@@ -339,6 +340,7 @@ function initCold (dims: OcpDims, ws: OcpWorkspace): void {
 
 function initWarm (dims: OcpDims, ws: OcpWorkspace, shift: bool): void {
   ws.coldStart = false
+  ws.warmGuess = true
   const N = dims.N
   const nx = dims.nx
   const NY = ws.nyMax
@@ -359,6 +361,17 @@ function initWarm (dims: OcpDims, ws: OcpWorkspace, shift: bool): void {
       const ro = gi * NY
       let gy = 0.0
       for (let t = 0; t < ws.gCnt[gi]; t++) { const a = ws.gIdx[ro + t]; gy += ws.Gr[ro + a] * ws.y[m + a] }
+      // the active-set start's guess: the rows active in the previous solution (its own λ > s,
+      // before the lifting below, which would hide every row whose multiplier is under the
+      // lifted slack)
+      let side = 0.0
+      if (ok) {
+        const lo = ws.hasL[gi] != 0.0 && ws.pll[gs] > ws.psl[gs]
+        const up = ws.hasU[gi] != 0.0 && ws.plu[gs] > ws.psu[gs]
+        if (lo && (!up || ws.pll[gs] >= ws.plu[gs])) side = 1.0
+        else if (up) side = -1.0
+      }
+      ws.rg[gi] = side
       // slacks from the warm primal point, lifted off the boundary; multipliers lifted likewise
       if (ws.hasL[gi] != 0.0) {
         ws.sl[gi] = max(WARM_SLACK, gy - ws.lgr[gi])
@@ -448,6 +461,8 @@ function ipmLoop (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWork
     if (polish(dims, opts, sol, ws, scaleStat, opts.polishStartRounds)) { sol.polished = 1; return OCP_OPTIMAL }
     startFailed = true
   }
+  // (the previous solution's active set guesses only the start; later polishes read the iterate)
+  ws.warmGuess = false
   const later = opts.polish && !opts.polishStartOnly
   for (let it = 0; it <= opts.maxIter; it++) {
     const mu = residuals(dims, ws, sol)
@@ -616,17 +631,23 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
   // the cold start point is y = 0, π = 0; with no active guess every λ is zeroed below
   let atZero = ws.coldStart
   ws.coldStart = false
+  const guess = ws.warmGuess
+  ws.warmGuess = false
   backupIterate(dims, ws, false)
   for (let k = 0; k <= N; k++) {
     for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
       const gi = unchecked(ws.live[k * NG + li])
-      const al = ws.hasL[gi] != 0.0 && ws.ll[gi] > ws.sl[gi]
-      const au = ws.hasU[gi] != 0.0 && ws.lu[gi] > ws.su[gi]
-      // side: +1 lower active, −1 upper active (the stronger one if both), 0 inactive
-      let side = 0.0
-      if (al && (!au || ws.ll[gi] >= ws.lu[gi])) side = 1.0
-      else if (au) side = -1.0
-      ws.rg[gi] = side
+      // side: +1 lower active, −1 upper active (the stronger one if both), 0 inactive; after a
+      // warm start the previous solution's (initWarm), else where the iterate has λ > s
+      let side = ws.rg[gi]
+      if (!guess) {
+        const al = ws.hasL[gi] != 0.0 && ws.ll[gi] > ws.sl[gi]
+        const au = ws.hasU[gi] != 0.0 && ws.lu[gi] > ws.su[gi]
+        side = 0.0
+        if (al && (!au || ws.ll[gi] >= ws.lu[gi])) side = 1.0
+        else if (au) side = -1.0
+        ws.rg[gi] = side
+      }
       if (side != 1.0) ws.ll[gi] = 0.0
       if (side != -1.0) ws.lu[gi] = 0.0
       if (side != 0.0) atZero = false

@@ -277,6 +277,8 @@ export class OcpWorkspace {
   floored: i32 = 0
   /** The iterate is initCold's (y = 0, π = 0) and has not moved since. */
   coldStart: bool = false
+  /** Set by a warm start: rg holds the previous solution's active set, the active-set start's guess. */
+  warmGuess: bool = false
   /** max |π|, |λ| of the current iterate (residuals). */
   dualScale: f64 = 0.0
   /** max relative dynamics residual of the current iterate (residuals). */
