@@ -10,8 +10,8 @@
 //                        at 500 Hz, paced on the wall clock by a busy wait over the whole period (as
 //                        `control.spin_us` ≥ the period does on a dedicated core); estimate + plan +
 //                        snapshot/solution copies + interpolated plan + WBC
-//   tick_async_mpc_sleeping  the same with a sleep to 0.3 ms before each release, then the busy wait
-//                        (as the default spin_us): the thread wakes on cold caches
+//   tick_async_mpc_sleeping  the same with a sleep to 0.2 ms before each release, then the busy wait
+//                        (the default spin_us): the thread wakes on cold caches
 //   forces_async_kino    that run's forces stage: snapshot posting, solution copy, interpolation
 //   mpc_kinodynamic_thread  that run's NMPC solve times in its thread (sharing the machine with the loop)
 //   tick_srbd_between_solves  the whole tick on ticks without an SRBD solve (SRBD MPC every 10th tick)
@@ -27,6 +27,7 @@ import { summarize, coreContention } from './lib/stats.ts'
 import type { BenchResult } from './run.ts'
 import mpcBench from './mpc.bench.ts'
 import { attachKinodynamic, type KinoThread } from '../host/locomotion/mpc/kinodynamic-async.ts'
+import { ReleaseSleeper } from '../host/runtime/deadline-loop.ts'
 
 const now = (): bigint => process.hrtime.bigint()
 const us = (a: bigint, b: bigint): number => Number(b - a) / 1000
@@ -79,9 +80,10 @@ async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: nu
 
 /** The whole tick with the kinodynamic NMPC in its own thread, the loop paced at 500 Hz on the wall clock. */
 /**
- * Pacing of the kinodynamic-thread run: 'spin' busy-waits the whole period (control.spin_us ≥ the
- * period: a dedicated core, caches kept warm), 'sleep' sleeps to 0.3 ms before each release then
- * spins (the default spin_us is 0.2 ms), 'none' runs the ticks back to back.
+ * Pacing of the kinodynamic-thread run, by the control worker's ReleaseSleeper: 'spin' busy-waits
+ * the whole period (control.spin_us ≥ the period: a dedicated core, caches kept warm), 'sleep'
+ * sleeps to 0.2 ms before each release then busy-waits (the default spin_us), 'none' runs the
+ * ticks back to back.
  */
 type Pacing = 'spin' | 'sleep' | 'none'
 
@@ -91,17 +93,17 @@ async function closedLoopKinoThread (seconds: number, pacing: Pacing): Promise<{
   const out = { tick: [] as number[], forces: [] as number[], solve: [] as number[], used: 0, ticks: 0, solves: 0, fell: false }
   const warm = 1.5
   const cmd = plant.command
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  const period = 2_000_000n
-  let release = now() + period
+  // the control worker's pacing (deadline-loop.ts): Atomics.wait to spin_ms before the release, then
+  // a busy wait in calibrated chunks (a loop reading the clock would allocate a BigInt per read)
+  const word = new Int32Array(new SharedArrayBuffer(4))
+  const target = new Float64Array(1)
+  const sleeper = new ReleaseSleeper(target, 0, pacing === 'spin' ? 2.0 : 0.2, () => performance.now(), (ms) => { Atomics.wait(word, 0, 0, ms) }, () => false)
+  target[0] = performance.now() + 2
   let solves0 = 0
   for (let k = 0; k * 0.002 < warm + seconds; k++) {
     const t = k * 0.002
-    // pace: sleep to 0.3 ms before the release ('sleep'), then spin to it
-    const early = Number(release - now()) / 1e6 - 0.3
-    if (pacing === 'sleep' && early > 0) Atomics.wait(sleeper, 0, 0, early)
-    while (pacing !== 'none' && now() < release) { /* spin */ }
-    release += period
+    if (pacing !== 'none') sleeper.sleep()
+    target[0] += 2
     core.setCommand(t > 0.3 ? 0.5 : 0, 0, 0, 0, 0, 0, -1, 0)
     const t0 = now()
     core.estimate(plant.sensors, 0.002)
@@ -151,7 +153,7 @@ export default async function run (args: string[]): Promise<BenchResult> {
   results.estimate = row(summarize(every.est))
   results.mpc_srbd = row(summarize(every.mpc))
   if (!args.includes('--no-kino')) {
-    const mb = await mpcBench(['--seconds', '0.5', '--kino-seconds', '3'])
+    const mb = await mpcBench(['--seconds', '0.5', '--kino-seconds', '6'])
     results.mpc_kinodynamic = mb.results.mpc_kinodynamic
   }
   results.wbc = row(summarize(every.wbc))
