@@ -15,6 +15,7 @@ import { FootholdPlanner } from './gait/foothold-planner'
 import { SwingTrajectory } from './gait/swing-trajectory'
 import { RateLimiter } from './reference/rate-limiter'
 import { WBC_PARAM_COUNT, WBC_PARAM_NAMES } from './wbc/wbc-config'
+import { ocpBlockAddress } from './mpc/exports'
 
 let current: LocomotionController | null = null
 
@@ -96,6 +97,24 @@ export function locoFieldKind (i: i32): i32 { return loco().fields.kinds[i] }
 /** Current sizes of the force-distribution QP (n, mc), for the host's QP dump. */
 export function locoForceQpN (): i32 { return loco().fd.dims.n }
 export function locoForceQpMc (): i32 { return loco().fd.dims.mc }
+
+// The SRBD MPC's OCP QP of the last solve (dumps of a failed solve for `cerebellum qp`; not for the tick).
+/** Horizon N of the SRBD MPC's QP, −1 without an MPC. */
+export function locoMpcQpN (): i32 { const m = loco().mpc; return m === null ? -1 : m.dims.N }
+/** Stage k's sizes: what 0 = nu_k, 1 = ng_k, 2 = ne_k. */
+export function locoMpcQpSize (k: i32, what: i32): i32 {
+  const m = loco().mpc
+  if (m === null) throw new Error('locoMpcQpSize: no MPC')
+  const d = m.dims
+  if (k < 0 || k > d.N) throw new Error('locoMpcQpSize: stage out of range')
+  return what == 0 ? d.nu[k] : what == 1 ? d.ng[k] : d.ne[k]
+}
+/** Byte address of stage k's block f (ids as ocpField: 0 Q … 11 ug, 12 x0). */
+export function locoMpcQpField (f: i32, k: i32): usize {
+  const m = loco().mpc
+  if (m === null) throw new Error('locoMpcQpField: no MPC')
+  return ocpBlockAddress(m.data, m.blocks, m.dims.N, f, k)
+}
 
 /** Sizes of the whole-body HQP of the last update (for the host's QP dump): variables, levels, rows per level. */
 export function locoWbcQpN (): i32 { const w = loco().wbc; return w === null ? 0 : w.hqp_dims.n }

@@ -21,7 +21,8 @@ import { DEFAULT_ESTIMATOR_PARAMS, type EstimatorParams } from '../estimation/pa
 import { LOCO_PARAM_SPECS } from './params.ts'
 import type { QpProblem } from '../solvers/dense-qp.ts'
 import type { HqpLevel, HqpProblem } from '../solvers/hqp.ts'
-import { hqpToJson, qpToJson } from '../solvers/qp-json.ts'
+import { hqpToJson, ocpToJson, qpToJson } from '../solvers/qp-json.ts'
+import { ocpFromBlocks, type OcpProblem } from '../solvers/ocp-qp.ts'
 
 /** locoBuild / stage statuses (assembly/locomotion/controller.ts). */
 export const LOCO_STATUS = { OK: 0, NOT_BUILT: 1, BAD_INPUT: 2, BAD_CONFIG: 3, FORCE_FAILED: 4, JOINT_FAILED: 5 } as const
@@ -363,9 +364,29 @@ export class LocomotionCore {
     return { n, levels, lb: v.f64('wbc_lb').slice(0, n), ub: v.f64('wbc_ub').slice(0, n) }
   }
 
-  /** Writes the QP that failed last (force QP or whole-body HQP) to `file`; false when none applies. Not for the hot path. */
+  /** The SRBD MPC's OCP QP of its last solve (x_0 fixed), or null without an MPC. Not for the hot path. */
+  mpcQp (): OcpProblem | null {
+    const core = this.est.dyn.core
+    const N = core.fn<() => number>('locoMpcQpN')()
+    if (N < 0) return null
+    const size = core.fn<(k: number, w: number) => number>('locoMpcQpSize')
+    const field = core.fn<(f: number, k: number) => number>('locoMpcQpField')
+    return ocpFromBlocks({ N, nx: 12, size, field, f64: (p, n) => core.f64(p, n) })
+  }
+
+  /**
+   * Writes the QP that failed last (SRBD MPC, force QP or whole-body HQP) to `file`; when the SRBD MPC
+   * failed on this tick before it (the force QP then stands in), the MPC's QP as well, to
+   * `file` with `.mpc.json` for `.json`. False when none applies. Not for the hot path.
+   */
   dumpFailedQp (file: string, name: string): boolean {
     const f = this.info[LOCO_INFO.lastFail]
+    const mpcFailed = this.info[LOCO_INFO.mpcRan] === 1 && this.info[LOCO_INFO.forceStatus] !== 0
+    if (f === LOCO_FAIL.mpc || mpcFailed) {
+      const p = this.mpcQp()
+      if (p !== null) writeFileSync(f === LOCO_FAIL.mpc ? file : file.replace(/(\.json)?$/, '.mpc.json'), ocpToJson(p, f === LOCO_FAIL.mpc ? name : `${name} (the MPC's, which failed first)`) + '\n')
+      if (f === LOCO_FAIL.mpc) return p !== null
+    }
     if (f === LOCO_FAIL.forceQp) { writeFileSync(file, qpToJson(this.forceQp(), name) + '\n'); return true }
     if (f === LOCO_FAIL.wbc) { writeFileSync(file, hqpToJson(this.wbcQp(), name) + '\n'); return true }
     return false

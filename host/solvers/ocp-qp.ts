@@ -27,6 +27,44 @@ export interface OcpStage {
 /** N + 1 stages; x0 fixes the initial state when given. */
 export interface OcpProblem { nx: number, stages: OcpStage[], x0?: ArrayLike<number> }
 
+/** A stage copied out of WASM memory (every block a Float64Array of its own). */
+export interface OcpStageCopy { nu: number, Q: Float64Array, q: Float64Array, A?: Float64Array, B?: Float64Array, c?: Float64Array, Dx?: Float64Array, Eu?: Float64Array, e?: Float64Array, Gx?: Float64Array, Gu?: Float64Array, lg?: Float64Array, ug?: Float64Array }
+
+/**
+ * Where an MPC keeps its OCP QP in WASM memory: horizon N, state size, stage sizes (`size(k, what)`:
+ * 0 nu_k, 1 ng_k, 2 ne_k) and block addresses (`field(f, k)`, ids as ocpField: 0 Q, 1 q, 2 A, 3 B,
+ * 4 c, 5 Dx, 6 Eu, 7 e, 8 Gx, 9 Gu, 10 lg, 11 ug, 12 x0), each block compact with its stage's sizes.
+ */
+export interface OcpBlockSource {
+  N: number
+  nx: number
+  size: (k: number, what: number) => number
+  field: (f: number, k: number) => number
+  f64: (ptr: number, len: number) => Float64Array
+}
+
+/** Stage k of an MPC's QP, copied out of WASM memory. */
+export function ocpStageFromBlocks (src: OcpBlockSource, k: number): OcpStageCopy {
+  const nx = src.nx
+  const nu = src.size(k, 0)
+  const ng = src.size(k, 1)
+  const ne = src.size(k, 2)
+  const nxu = nx + nu
+  const g = (f: number, len: number): Float64Array => Float64Array.from(src.f64(src.field(f, k), len))
+  const st: OcpStageCopy = { nu, Q: g(0, nxu * nxu), q: g(1, nxu) }
+  if (k < src.N) { st.A = g(2, nx * nx); st.B = g(3, nx * nu); st.c = g(4, nx) }
+  if (ne > 0) { st.Dx = g(5, ne * nx); st.Eu = g(6, ne * nu); st.e = g(7, ne) }
+  if (ng > 0) { st.Gx = g(8, ng * nx); st.Gu = g(9, ng * nu); st.lg = g(10, ng); st.ug = g(11, ng) }
+  return st
+}
+
+/** The whole QP of an MPC's last solve (x_0 fixed), copied out of WASM memory: for oracles and dumps. */
+export function ocpFromBlocks (src: OcpBlockSource): { nx: number, x0: Float64Array, stages: OcpStageCopy[] } {
+  const stages: OcpStageCopy[] = []
+  for (let k = 0; k <= src.N; k++) stages.push(ocpStageFromBlocks(src, k))
+  return { nx: src.nx, x0: Float64Array.from(src.f64(src.field(12, 0), src.nx)), stages }
+}
+
 export interface OcpResult {
   status: number
   statusName: QpStatusName

@@ -14,9 +14,17 @@
 //    "lb": [n] | null, "ub": [n] | null, "name"?: str}
 //   Level 0 has the highest priority; each level may omit A/b or C/l/u; null in l → −∞, u → +∞.
 //   The box lb ≤ x ≤ ub is hard (above every level).
+// Structured OCP QP (the MPCs' QP, solved by the OCP solver):
+//   {"format": "ocp", "nx": nx, "x0": [nx] | null, "stages": [{"nu": nu_k, "Q": M (nx+nu_k square,
+//    [x; u] order), "q": [nx+nu_k], "A": M, "B": M, "c": [nx], "Dx": M, "Eu": M, "e": [..],
+//    "Gx": M, "Gu": M, "lg": [..], "ug": [..]}, …], "name"?: str}
+//   stages 0..N: minimize Σ ½[x;u]ᵀQ[x;u] + qᵀ[x;u] s.t. x_{k+1} = A x + B u + c (k < N, the
+//   last stage has no A, B, c), Dx x + Eu u = e, lg ≤ Gx x + Gu u ≤ ug (null in lg → −∞, ug → +∞);
+//   x0 given fixes the initial state. Each stage may omit its equalities (Dx, Eu, e) and rows.
 // Matrices may also be given as arrays of rows ([[..], [..]]).
 import type { QpProblem } from './dense-qp.ts'
 import type { HqpProblem, HqpLevel } from './hqp.ts'
+import type { OcpProblem, OcpStage } from './ocp-qp.ts'
 import type { SolversExports } from './wasm.ts'
 
 /** A malformed QP file: the message names the file and the field. */
@@ -30,6 +38,7 @@ export class QpFileError extends Error {
 export type ParsedQpFile =
   | { kind: 'qp', name: string, problem: QpProblem, me: number, mc: number }
   | { kind: 'hqp', name: string, problem: HqpProblem }
+  | { kind: 'ocp', name: string, problem: OcpProblem }
 
 type Json = unknown
 
@@ -118,6 +127,7 @@ export function parseQpJson (text: string, file: string): ParsedQpFile {
   }
   if (!isObj(root)) return rd.fail('(root)', 'expected a JSON object')
   const name = typeof root.name === 'string' ? root.name : file
+  if (root.format === 'ocp') return { kind: 'ocp', name, problem: parseOcp(rd, root) }
   const n = rd.int(root.n, 'n', 1)
   const box = (): { lb?: Float64Array, ub?: Float64Array } => ({
     lb: root.lb === null || root.lb === undefined ? undefined : rd.vector(root.lb, 'lb', n, -Infinity),
@@ -145,7 +155,7 @@ export function parseQpJson (text: string, file: string): ParsedQpFile {
     })
     return { kind: 'hqp', name, problem: { n, levels, ...box() } }
   }
-  if (root.format !== undefined) return rd.fail('format', `expected "hqp" or no format field, got ${JSON.stringify(root.format)}`)
+  if (root.format !== undefined) return rd.fail('format', `expected "hqp", "ocp" or no format field, got ${JSON.stringify(root.format)}`)
   const P = rd.matrix(root.P, 'P', n, n).data
   rd.symmetric(P, n, 'P')
   const q = rd.vector(root.q, 'q', n)
@@ -166,6 +176,49 @@ export function parseQpJson (text: string, file: string): ParsedQpFile {
     problem.l = root.l === undefined || root.l === null ? new Float64Array(mc).fill(-Infinity) : rd.vector(root.l, 'l', mc, -Infinity)
   } else if (root.h !== null && root.h !== undefined) rd.fail('h', 'given without G')
   return { kind: 'qp', name, problem, me, mc }
+}
+
+/** The "ocp" form's stages (see the header), every block checked against the stage's sizes. */
+function parseOcp (rd: Reader, root: Record<string, Json>): OcpProblem {
+  const nx = rd.int(root.nx, 'nx', 1)
+  if (!Array.isArray(root.stages) || root.stages.length === 0) return rd.fail('stages', 'expected a non-empty array of stages')
+  const N = root.stages.length - 1
+  const has = (v: Json): boolean => v !== undefined && v !== null
+  const stages = root.stages.map((st: Json, k: number): OcpStage => {
+    const f = `stages[${k}]`
+    if (!isObj(st)) return rd.fail(f, 'expected an object')
+    const nu = rd.int(st.nu, `${f}.nu`)
+    const nxu = nx + nu
+    const Q = rd.matrix(st.Q, `${f}.Q`, nxu, nxu).data
+    rd.symmetric(Q, nxu, `${f}.Q`)
+    const stage: OcpStage = { nu, Q, q: rd.vector(st.q, `${f}.q`, nxu) }
+    if (k < N) {
+      stage.A = rd.matrix(st.A, `${f}.A`, nx, nx).data
+      stage.B = nu > 0 ? rd.matrix(st.B, `${f}.B`, nx, nu).data : new Float64Array(0)
+      stage.c = has(st.c) ? rd.vector(st.c, `${f}.c`, nx) : new Float64Array(nx)
+    } else if (has(st.A) || has(st.B) || has(st.c)) rd.fail(`${f}.A`, 'the last stage has no dynamics')
+    if (has(st.Eu) || has(st.e) || has(st.Dx)) {
+      const e = rd.vector(st.e, `${f}.e`, Array.isArray(st.e) ? st.e.length : 0)
+      stage.e = e
+      stage.Eu = rd.matrix(st.Eu, `${f}.Eu`, e.length, nu).data
+      stage.Dx = has(st.Dx) ? rd.matrix(st.Dx, `${f}.Dx`, e.length, nx).data : new Float64Array(e.length * nx)
+    }
+    if (has(st.Gx) || has(st.Gu)) {
+      const Gu = has(st.Gu) ? rd.matrix(st.Gu, `${f}.Gu`, null, nu) : null
+      const Gx = has(st.Gx) ? rd.matrix(st.Gx, `${f}.Gx`, Gu === null ? null : Gu.rows, nx) : null
+      const ng = (Gu ?? Gx as { rows: number }).rows
+      stage.Gx = Gx === null ? new Float64Array(ng * nx) : Gx.data
+      stage.Gu = Gu === null ? new Float64Array(ng * nu) : Gu.data
+      stage.lg = has(st.lg) ? rd.vector(st.lg, `${f}.lg`, ng, -Infinity) : new Float64Array(ng).fill(-Infinity)
+      stage.ug = has(st.ug) ? rd.vector(st.ug, `${f}.ug`, ng, Infinity) : new Float64Array(ng).fill(Infinity)
+      // (lg > ug is read as written: the solver reports it as infeasible, naming the stage, so a
+      // dumped QP that failed for it replays)
+    } else if (has(st.lg) || has(st.ug)) rd.fail(`${f}.lg`, 'given without Gx or Gu')
+    return stage
+  })
+  const problem: OcpProblem = { nx, stages }
+  if (has(root.x0)) problem.x0 = rd.vector(root.x0, 'x0', nx)
+  return problem
 }
 
 // ---------------------------------------------------------------- writer
@@ -219,6 +272,36 @@ export function hqpToJson (p: HqpProblem, name = 'hqp'): string {
   const lb = p.lb === undefined ? null : Array.from(p.lb, num)
   const ub = p.ub === undefined ? null : Array.from(p.ub, num)
   return JSON.stringify({ format: 'hqp', name, n, levels, lb, ub })
+}
+
+/** JSON text of a structured OCP QP in the "ocp" form (infinite row bounds as null). */
+export function ocpToJson (p: OcpProblem, name = 'ocp'): string {
+  const nx = p.nx
+  const N = p.stages.length - 1
+  const stages = p.stages.map((st, k) => {
+    const nu = st.nu
+    const o: Record<string, unknown> = { nu, Q: denseMatrix(st.Q, nx + nu, nx + nu), q: Array.from(st.q).slice(0, nx + nu) }
+    if (k < N) {
+      o.A = denseMatrix(st.A as ArrayLike<number>, nx, nx)
+      if (nu > 0) o.B = denseMatrix(st.B as ArrayLike<number>, nx, nu)
+      o.c = Array.from(st.c ?? new Float64Array(nx)).slice(0, nx)
+    }
+    const ne = st.e?.length ?? 0
+    if (ne > 0) {
+      o.Dx = denseMatrix(st.Dx ?? new Float64Array(ne * nx), ne, nx)
+      o.Eu = denseMatrix(st.Eu as ArrayLike<number>, ne, nu)
+      o.e = Array.from(st.e as ArrayLike<number>)
+    }
+    const ng = st.lg?.length ?? st.ug?.length ?? 0
+    if (ng > 0) {
+      o.Gx = denseMatrix(st.Gx ?? new Float64Array(ng * nx), ng, nx)
+      o.Gu = denseMatrix(st.Gu ?? new Float64Array(ng * nu), ng, nu)
+      o.lg = Array.from({ length: ng }, (_, i) => num(st.lg === undefined ? -Infinity : st.lg[i]))
+      o.ug = Array.from({ length: ng }, (_, i) => num(st.ug === undefined ? Infinity : st.ug[i]))
+    }
+    return o
+  })
+  return JSON.stringify({ format: 'ocp', name, nx, x0: p.x0 === undefined ? null : Array.from(p.x0).slice(0, nx), stages })
 }
 
 // ---------------------------------------------------------------- dump from WASM memory

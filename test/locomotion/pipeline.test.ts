@@ -2,7 +2,8 @@
 // simulated quad12: the parameter list matches the host's specs; no allocation over thousands of ticks
 // of a trot (heap top and memory size unchanged, release build); a smoke pass on the debug build (bounds
 // checks and assertions) with both joint stages; bad input gives the safe command; an infeasible force
-// QP is counted and dumped in the `cerebellum qp` form, which parses back to the same problem.
+// QP is counted and dumped in the `cerebellum qp` form, which parses back to the same problem; the
+// SRBD MPC's QP replayed offline gives the controller's forces, and a failed one is dumped likewise.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
@@ -15,6 +16,8 @@ import { DEFAULT_SCENE } from '../../host/locomotion/scenario-runner.ts'
 import { loadRobot } from '../../host/robot/load.ts'
 import { Plant } from '../../host/sim/plant.ts'
 import { parseQpJson } from '../../host/solvers/qp-json.ts'
+import { loadSolvers } from '../../host/solvers/wasm.ts'
+import { OcpQp } from '../../host/solvers/ocp-qp.ts'
 
 async function setup (build: CoreBuild, params: Record<string, number> = {}): Promise<{ plant: Plant, core: LocomotionCore }> {
   const plant = await Plant.load(DEFAULT_SCENE, { seed: 3 })
@@ -111,6 +114,58 @@ test('an infeasible force QP is counted, the last good forces kept, and the QP d
       assert.ok(Array.from(parsed.problem.lb!).some((x, j) => x > parsed.problem.ub![j]), 'the contradictory bounds are in the file')
     }
     assert.equal(readdirSync(dir), ['force.json'])
+  } finally {
+    rmSync(dir, { recursive: true })
+  }
+  plant.close()
+})
+
+test('the MPC\'s QP replayed offline gives the controller\'s forces; a failed MPC solve is counted and dumped in the "ocp" form', async () => {
+  const { plant, core } = await setup('release', { force_source: 1 })
+  for (let k = 0; k < 200; k++) tick(plant, core, k > 50 ? 0.5 : 0)
+  assert.is(core.info[LOCO_INFO.mpcRan], 1)
+  const p = core.mpcQp()
+  assert.ok(p !== null)
+  if (p === null) return
+  const w = await loadSolvers('release')
+  const ocp = new OcpQp(w, { Nmax: p.stages.length - 1, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  const r = ocp.solve(p)
+  assert.is(r.statusName, 'optimal')
+  // u_0 holds the stance feet's forces, in foot order; the controller applied the same
+  const applied: number[] = []
+  for (let i = 0; i < 4; i++) {
+    const f = core.f_foot_world.subarray(3 * i, 3 * i + 3)
+    if (f[0] !== 0 || f[1] !== 0 || f[2] !== 0) applied.push(...f)
+  }
+  assert.is(r.u[0].length, applied.length, 'stance feet at stage 0')
+  for (let a = 0; a < applied.length; a++) assert.ok(Math.abs(r.u[0][a] - applied[a]) <= 1e-6 * Math.max(1, Math.abs(applied[a])), `force ${a}: offline ${r.u[0][a]} vs controller ${applied[a]}`)
+
+  core.setParam('fz_min', 40)
+  core.setParam('fz_max', 20)
+  core.setCommand(0.5, 0, 0, 0, 0, 0, -1, 0)
+  core.estimate(plant.sensors, 0.002)
+  core.plan(0.002)
+  assert.is(core.forces(), LOCO_STATUS.FORCE_FAILED)
+  assert.is(core.info[LOCO_INFO.mpcFailures], 1)
+  const dir = mkdtempSync(join(tmpdir(), 'loco-mpc-'))
+  try {
+    // the force QP stood in and failed too (the same bounds): it is the last failure, the MPC's
+    // QP goes beside it
+    assert.is(core.info[LOCO_INFO.lastFail], 2)
+    const file = join(dir, 'forces.json')
+    assert.ok(core.dumpFailedQp(file, 'infeasible QPs'))
+    assert.equal(readdirSync(dir).sort(), ['forces.json', 'forces.mpc.json'])
+    assert.is(parseQpJson(readFileSync(file, 'utf8'), file).kind, 'qp')
+    const mfile = join(dir, 'forces.mpc.json')
+    const parsed = parseQpJson(readFileSync(mfile, 'utf8'), mfile)
+    assert.is(parsed.kind, 'ocp')
+    if (parsed.kind !== 'ocp') return
+    assert.is(parsed.problem.stages.length, p.stages.length)
+    assert.ok(parsed.problem.stages.some((st) => Array.from(st.lg ?? []).some((l, i) => l === 40 && (st.ug as ArrayLike<number>)[i] === 20)), 'the contradictory force bounds are in the file')
+    // replayed offline: the same failure, named
+    const again = ocp.solve(parsed.problem)
+    assert.is(again.statusName, 'infeasible')
+    assert.is(again.error, 'bounds')
   } finally {
     rmSync(dir, { recursive: true })
   }

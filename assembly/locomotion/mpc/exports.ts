@@ -186,11 +186,11 @@ export function mpcSrbdInfo (h: usize, id: i32): f64 {
   }
 }
 
-/** Stage k's QP sizes of the last build: what 0 = nu_k, 1 = ng_k. */
+/** Stage k's QP sizes of the last build: what 0 = nu_k, 1 = ng_k, 2 = ne_k. */
 export function mpcSrbdQpSize (h: usize, k: i32, what: i32): i32 {
   const d = srbd(h).mpc.dims
   if (k < 0 || k > d.N) throw new Error('mpcSrbdQpSize: stage out of range')
-  return what == 0 ? d.nu[k] : d.ng[k]
+  return what == 0 ? d.nu[k] : what == 1 ? d.ng[k] : d.ne[k]
 }
 
 /**
@@ -380,7 +380,8 @@ export function mpcKinoProbeLinearize (h: usize): i32 {
   return s.mpc.linearizeAt(s.px, s.pu, s.ps) ? 0 : 1
 }
 
-function ocpBlockAddress (d: OcpData, b: OcpBlocks, N: i32, f: i32, k: i32): usize {
+/** Byte address of stage k's block f (ids as ocpField) of an MPC's OCP data. */
+export function ocpBlockAddress (d: OcpData, b: OcpBlocks, N: i32, f: i32, k: i32): usize {
   if (k < 0 || k > N) throw new Error('mpc QP field: stage out of range')
   let arr: StaticArray<f64>
   let off: i32

@@ -5,6 +5,7 @@ import type { RobotDynamics } from '../../core/dynamics.ts'
 import type { CoreInstance } from '../../core/wasm.ts'
 import { MpcFieldViews } from './field-views.ts'
 import { mpcStatusName, MPC_BAD_INPUT, type MpcStatusName } from './srbd-mpc.ts'
+import { ocpFromBlocks, ocpStageFromBlocks, type OcpBlockSource, type OcpStageCopy } from '../../solvers/ocp-qp.ts'
 
 export interface KinodynamicMpcParams {
   N?: number
@@ -30,7 +31,7 @@ const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, 
 
 type Fn<A extends unknown[], R> = (...a: A) => R
 
-export interface KinoStage { nu: number, Q: Float64Array, q: Float64Array, A?: Float64Array, B?: Float64Array, c?: Float64Array, Dx?: Float64Array, Eu?: Float64Array, e?: Float64Array, Gx?: Float64Array, Gu?: Float64Array, lg?: Float64Array, ug?: Float64Array }
+export type KinoStage = OcpStageCopy
 
 export class KinodynamicMpcHost {
   readonly core: CoreInstance
@@ -158,27 +159,14 @@ export class KinodynamicMpcHost {
   }
 
   /** The whole OCP QP of the last solve (for oracles). */
-  qp (): { nx: number, x0: Float64Array, stages: KinoStage[] } {
-    const fld = this.core.fn<Fn<[number, number, number], number>>('mpcKinoQpField')
-    const stages: KinoStage[] = []
-    for (let k = 0; k <= this.N; k++) stages.push(this.stage(k))
-    return { nx: this.nx, x0: Float64Array.from(this.core.f64(fld(this.handle, 12, 0), this.nx)), stages }
-  }
+  qp (): { nx: number, x0: Float64Array, stages: KinoStage[] } { return ocpFromBlocks(this.qpBlocks()) }
 
   /** Stage k of the last QP. */
-  stage (k: number): KinoStage {
+  stage (k: number): KinoStage { return ocpStageFromBlocks(this.qpBlocks(), k) }
+
+  private qpBlocks (): OcpBlockSource {
     const size = this.core.fn<Fn<[number, number, number], number>>('mpcKinoQpSize')
     const fld = this.core.fn<Fn<[number, number, number], number>>('mpcKinoQpField')
-    const nx = this.nx
-    const nu = size(this.handle, k, 0)
-    const ng = size(this.handle, k, 1)
-    const ne = size(this.handle, k, 2)
-    const nxu = nx + nu
-    const g = (f: number, len: number): Float64Array => Float64Array.from(this.core.f64(fld(this.handle, f, k), len))
-    const st: KinoStage = { nu, Q: g(0, nxu * nxu), q: g(1, nxu) }
-    if (k < this.N) { st.A = g(2, nx * nx); st.B = g(3, nx * nu); st.c = g(4, nx) }
-    if (ne > 0) { st.Dx = g(5, ne * nx); st.Eu = g(6, ne * nu); st.e = g(7, ne) }
-    if (ng > 0) { st.Gx = g(8, ng * nx); st.Gu = g(9, ng * nu); st.lg = g(10, ng); st.ug = g(11, ng) }
-    return st
+    return { N: this.N, nx: this.nx, size: (k, w) => size(this.handle, k, w), field: (f, k) => fld(this.handle, f, k), f64: (p, n) => this.core.f64(p, n) }
   }
 }

@@ -5,6 +5,7 @@
 import type { RobotDynamics } from '../../core/dynamics.ts'
 import type { CoreInstance } from '../../core/wasm.ts'
 import { MpcFieldViews } from './field-views.ts'
+import { ocpFromBlocks, type OcpStageCopy } from '../../solvers/ocp-qp.ts'
 
 /** solve() statuses (assembly/locomotion/mpc/srbd-mpc.ts MPC_*). */
 export const MPC_STATUS = ['ok', 'infeasible', 'max-iter', 'numerical', 'bad-input'] as const
@@ -167,21 +168,9 @@ export class SrbdMpcHost {
   }
 
   /** The OCP QP of the last solve as plain arrays (for oracles): stage sizes and blocks. */
-  qp (): { nx: number, x0: Float64Array, stages: Array<{ nu: number, Q: Float64Array, q: Float64Array, A?: Float64Array, B?: Float64Array, c?: Float64Array, Gx?: Float64Array, Gu?: Float64Array, lg?: Float64Array, ug?: Float64Array }> } {
+  qp (): { nx: number, x0: Float64Array, stages: OcpStageCopy[] } {
     const size = this.core.fn<Fn<[number, number, number], number>>('mpcSrbdQpSize')
     const fld = this.core.fn<Fn<[number, number, number], number>>('mpcSrbdQpField')
-    const nx = 12
-    const stages = []
-    for (let k = 0; k <= this.N; k++) {
-      const nu = size(this.handle, k, 0)
-      const ng = size(this.handle, k, 1)
-      const nxu = nx + nu
-      const g = (f: number, len: number): Float64Array => Float64Array.from(this.core.f64(fld(this.handle, f, k), len))
-      const st: { nu: number, Q: Float64Array, q: Float64Array, A?: Float64Array, B?: Float64Array, c?: Float64Array, Gx?: Float64Array, Gu?: Float64Array, lg?: Float64Array, ug?: Float64Array } = { nu, Q: g(0, nxu * nxu), q: g(1, nxu) }
-      if (k < this.N) { st.A = g(2, nx * nx); st.B = g(3, nx * nu); st.c = g(4, nx) }
-      if (ng > 0) { st.Gx = g(8, ng * nx); st.Gu = g(9, ng * nu); st.lg = g(10, ng); st.ug = g(11, ng) }
-      stages.push(st)
-    }
-    return { nx, x0: Float64Array.from(this.core.f64(fld(this.handle, 12, 0), nx)), stages }
+    return ocpFromBlocks({ N: this.N, nx: 12, size: (k, w) => size(this.handle, k, w), field: (f, k) => fld(this.handle, f, k), f64: (p, n) => this.core.f64(p, n) })
   }
 }
