@@ -81,6 +81,9 @@ export default async function run (args: string[]): Promise<BenchResult> {
   let kIts = 0
   let kFail = 0
   let kCpu = 0
+  let kRounds = 0
+  let kPasses = 0
+  const kSlow: Array<[number, number, number, number, number]> = []
   const kinoLoop = (duration: number, time: boolean): void => {
     kd.reset()
     kd.setStateFromMujoco(home, new Array(dyn.nv).fill(0))
@@ -94,7 +97,13 @@ export default async function run (args: string[]): Promise<BenchResult> {
       const st = kd.solve()
       const us = Number(process.hrtime.bigint() - t0) / 1000
       const c1 = process.cpuUsage(c0)
-      if (time) { kSamples.push(us); kCpu += c1.user + c1.system; kIts += kd.iterations; if (st !== 0) kFail++ }
+      if (time) {
+        kSamples.push(us); kCpu += c1.user + c1.system; kIts += kd.iterations; if (st !== 0) kFail++
+        const rounds = kd.info('polishRounds')
+        const passes = kd.info('polishPasses')
+        kRounds += rounds; kPasses += passes
+        kSlow.push([us, s, kd.iterations, rounds, passes])
+      }
       const next = kd.step(x, kd.uPred.subarray(0, kd.nuFull), kd.contact.subarray(0, kd.nfeet))
       if (next !== null) x = Array.from(next)
     }
@@ -104,7 +113,9 @@ export default async function run (args: string[]): Promise<BenchResult> {
   const ks = summarize(kSamples)
   kd.elapsed = 0
   const kBuild = timeCalls(() => { kd.prepare() }, 30, 5)
-  results.mpc_kinodynamic = { p50_us: ks.p50_us, p99_us: ks.p99_us, max_us: ks.max_us, mean_us: ks.mean_us, cpu_mean_us: r2(kCpu / Math.max(1, ks.n)), build_p50_us: kBuild.p50_us, mean_qp_it: r2(kIts / Math.max(1, ks.n)), solves: ks.n, failures: kFail }
+  results.mpc_kinodynamic = { p50_us: ks.p50_us, p99_us: ks.p99_us, max_us: ks.max_us, mean_us: ks.mean_us, cpu_mean_us: r2(kCpu / Math.max(1, ks.n)), build_p50_us: kBuild.p50_us, mean_qp_it: r2(kIts / Math.max(1, ks.n)), mean_qp_rounds: r2(kRounds / Math.max(1, ks.n)), mean_qp_passes: r2(kPasses / Math.max(1, ks.n)), solves: ks.n, failures: kFail }
+  kSlow.sort((a, b) => b[0] - a[0])
+  notes.push(`mpc_kinodynamic: the 3 slowest solves (µs @ step: QP iterations / rounds / passes): ${kSlow.slice(0, 3).map(([t, s, it, r, p]) => `${Math.round(t)} @ ${s}: ${it}/${r}/${p}`).join(', ')}; median passes ${kSlow.map((e) => e[4]).sort((a, b) => a - b)[kSlow.length >> 1] ?? 0}`)
   notes.push(`goal mpc_kinodynamic p99 ≤ 5000 µs: ${ks.p99_us} µs → ${ks.p99_us <= 5000 ? 'met' : 'NOT met'}`)
   notes.push('machine: shared 2-core box; other processes (builds, tests) run concurrently, so tails are inflated')
 

@@ -329,7 +329,7 @@ export function mpcKinoSetStateFromMujoco (h: usize): void {
   s.mpc.setStateFromMujoco(s.pq, s.pv)
 }
 
-/** Info ids: as mpcSrbdInfo (0–13), plus 14 nx, 15 nj, 16 mass, 17 QP error stage. */
+/** Info ids: as mpcSrbdInfo (0–13), plus 14 nx, 15 nj, 16 mass, 17 QP error stage, 18 QP active-set rounds, 19 QP augmented-Lagrangian passes. */
 export function mpcKinoInfo (h: usize, id: i32): f64 {
   const m = kino(h).mpc
   switch (id) {
@@ -351,6 +351,8 @@ export function mpcKinoInfo (h: usize, id: i32): f64 {
     case 15: return <f64>m.nj
     case 16: return m.mass
     case 17: return <f64>m.qp_error_stage
+    case 18: return <f64>m.sol.polishRounds
+    case 19: return <f64>m.sol.polishPasses
     default: throw new Error('mpcKinoInfo: unknown id')
   }
 }

@@ -27,7 +27,7 @@ export interface KinodynamicMpcParams {
 
 const CFG = { N: 1, dt: 2, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10, wQdot: 11, swingKp: 12 } as const
 const FIELD = { x0: 0, xRef: 1, contact: 2, zRef: 3, vzRef: 4, fFoot: 5, xPred: 6, uPred: 7, vBase: 8, px: 10, pu: 11, ps: 12, pxn: 13, pq: 14, pv: 15, snapshot: 16, solution: 17 } as const
-const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13, nx: 14, nj: 15, mass: 16, qpErrorStage: 17 } as const
+const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13, nx: 14, nj: 15, mass: 16, qpErrorStage: 17, polishRounds: 18, polishPasses: 19 } as const
 
 type Fn<A extends unknown[], R> = (...a: A) => R
 
