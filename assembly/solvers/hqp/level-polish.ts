@@ -24,7 +24,7 @@
 // p* arrays, never ws.zbar or ws.gbase (the proximal loop's centre and gradient, still needed
 // when the finish fails).
 import { HqpWorkspace } from './hqp-types'
-import { eliminationFactor, eliminationNullspace, eliminationParticular, eliminationMultipliers } from '../qp/nullspace-elimination'
+import { eliminationAffine, eliminationMultipliers } from '../qp/nullspace-elimination'
 import { householderQrPivoted, qrApplyQt, qrSolveR } from '../linalg/householder-qr'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 
@@ -64,18 +64,7 @@ export function polishRelaxedLevel (ws: HqpWorkspace, nz: i32, me: i32, mc: i32,
       ep.rhs[a] = (ws.pSide[a] > 0 ? gi.lo[k] : gi.hi[k]) - dot(gi.rows, k * gs, y, 0, ng)
       ep.scale[a] = 1.0
     }
-    let r = 0
-    if (q > 0) {
-      r = eliminationFactor(ep, q, ng, tolRank)
-      eliminationNullspace(ep)
-      eliminationParticular(ep)
-    } else {
-      ep.m = 0
-      ep.nz = ng
-      ep.rank = 0
-      fill(ep.delta, 0, 0.0, ng)
-      for (let i = 0; i < ng; i++) { fill(ep.M, i * es, 0.0, ng); ep.M[i * es + i] = 1.0 }
-    }
+    const r = eliminationAffine(ep, q, ng, tolRank)
     const kdim = ng - r
     // dependent rows of W must hold at δ (they do when W came from a consistent solve)
     for (let a = r; a < q; a++) {

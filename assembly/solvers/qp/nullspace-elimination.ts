@@ -88,6 +88,27 @@ export function eliminationNullspace (el: Elimination): void {
   }
 }
 
+/**
+ * The affine set of m rows (already written to el.D, el.rhs, el.scale) in nz variables: factor,
+ * nullspace basis el.M and particular solution el.delta; with no rows, M = I and δ = 0. Returns
+ * the rank.
+ */
+export function eliminationAffine (el: Elimination, m: i32, nz: i32, tolRank: f64): i32 {
+  if (m > 0) {
+    const r = eliminationFactor(el, m, nz, tolRank)
+    eliminationNullspace(el)
+    eliminationParticular(el)
+    return r
+  }
+  const s = el.nzMax
+  el.m = 0
+  el.nz = nz
+  el.rank = 0
+  fill(el.delta, 0, 0.0, nz)
+  for (let i = 0; i < nz; i++) { fill(el.M, i * s, 0.0, nz); el.M[i * s + i] = 1.0 }
+  return 0
+}
+
 /** Writes the particular solution el.delta from el.rhs (scaled here by el.scale). */
 export function eliminationParticular (el: Elimination): void {
   const r = el.rank

@@ -10,7 +10,7 @@
 // of W (least squares) have the right sign. Reads ws (gi rows and active set, Hz with the
 // proximal ρ on its diagonal, gz). Writes ws.gi.x when it returns true.
 import { QpWorkspace } from './qp-workspace'
-import { eliminationFactor, eliminationNullspace, eliminationParticular, eliminationMultipliers } from './nullspace-elimination'
+import { eliminationAffine, eliminationMultipliers } from './nullspace-elimination'
 import { householderQrPivoted, qrApplyQt, qrSolveR } from '../linalg/householder-qr'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 
@@ -40,18 +40,7 @@ export function polishSemidefinite (ws: QpWorkspace, tolRank: f64): bool {
     ep.rhs[a] = b - rowDot(ws, k, gi.x, 0)
     ep.scale[a] = 1.0
   }
-  let r = 0
-  if (q > 0) {
-    r = eliminationFactor(ep, q, nz, tolRank)
-    eliminationNullspace(ep)
-    eliminationParticular(ep)
-  } else {
-    ep.m = 0
-    ep.nz = nz
-    ep.rank = 0
-    fill(ep.delta, 0, 0.0, nz)
-    for (let i = 0; i < nz; i++) { fill(ep.M, i * es, 0.0, nz); ep.M[i * es + i] = 1.0 }
-  }
+  const r = eliminationAffine(ep, q, nz, tolRank)
   const kdim = nz - r
   for (let i = 0; i < nz; i++) z[i] = gi.x[i] + ep.delta[i]
   // ---- ∇f(z) = Hz z + gz with the unregularized Hz ----
