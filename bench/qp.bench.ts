@@ -39,33 +39,12 @@ import { DenseQp, type QpProblem } from '../host/solvers/dense-qp.ts'
 import { Hqp, type HqpProblem } from '../host/solvers/hqp.ts'
 import { OcpQp, type OcpProblem } from '../host/solvers/ocp-qp.ts'
 import { Rng } from '../host/solvers/seeded-rng.ts'
-import { quadrupedWbc, humanoidWbc, centroidalMpc, weightedFromHierarchy, type WbcProblem } from '../host/solvers/synthetic-problems.ts'
+import { quadrupedWbc, humanoidWbc, centroidalMpc, weightedFromHierarchy, wbcSequence } from '../host/solvers/synthetic-problems.ts'
 import { parseQpJson } from '../host/solvers/qp-json.ts'
 import { quadprogInputs, rawQuadprog } from '../test/solvers/lib/quadprog-ref.ts'
 import { eigenReady, osqpInput, solveOsqp } from '../test/solvers/lib/osqp-ref.ts'
 
 const f64 = (a: ArrayLike<number> | undefined): Float64Array | undefined => (a === undefined ? undefined : Float64Array.from(a))
-
-/** A controller-like sequence: each tick the dynamics terms and the task targets drift a little. */
-function wbcSequence (make: (rng: Rng, phase: number) => WbcProblem, seed: number, ticksPerPhase: number): HqpProblem[] {
-  const rng = new Rng(seed)
-  const out: HqpProblem[] = []
-  for (let phase = 0; phase < 3; phase++) {
-    const base = make(rng, phase).hqp
-    for (let t = 0; t < ticksPerPhase; t++) {
-      const levels = base.levels.map((lv, k) => ({
-        A: k === 0 && lv.A !== undefined ? Float64Array.from(lv.A, (v) => (v === 0 || v === 1 || v === -1 ? v : v * (1 + 1e-3 * rng.normal()))) : f64(lv.A),
-        b: lv.b === undefined ? undefined : Float64Array.from(lv.b, (v) => v + (k === 0 ? 1e-2 : 5e-2) * rng.normal()),
-        C: f64(lv.C),
-        l: f64(lv.l),
-        u: f64(lv.u)
-      }))
-      // typed arrays throughout, as a host would hold them
-      out.push({ n: base.n, levels, lb: f64(base.lb), ub: f64(base.ub) })
-    }
-  }
-  return out
-}
 
 function row (s: Stats, extra: Record<string, number> = {}): Record<string, number> {
   return { p50_us: s.p50_us, p99_us: s.p99_us, max_us: s.max_us, samples: s.n, ...extra }

@@ -378,3 +378,29 @@ export function centroidalMpc (rng: Rng, o: MpcOptions): OcpProblem {
   }
   return { nx, stages, x0 }
 }
+
+const copyF64 = (a: ArrayLike<number> | undefined): Float64Array | undefined => (a === undefined ? undefined : Float64Array.from(a))
+
+/**
+ * A controller-like sequence of WBC hierarchies (the qp bench's): 3 gait phases of ticksPerPhase ticks;
+ * each tick level 0's dynamics terms and every level's targets drift a little. Typed arrays throughout.
+ */
+export function wbcSequence (make: (rng: Rng, phase: number) => WbcProblem, seed: number, ticksPerPhase: number): HqpProblem[] {
+  const rng = new Rng(seed)
+  const out: HqpProblem[] = []
+  for (let phase = 0; phase < 3; phase++) {
+    const base = make(rng, phase).hqp
+    for (let t = 0; t < ticksPerPhase; t++) {
+      const levels = base.levels.map((lv, k) => ({
+        A: k === 0 && lv.A !== undefined ? Float64Array.from(lv.A, (v) => (v === 0 || v === 1 || v === -1 ? v : v * (1 + 1e-3 * rng.normal()))) : copyF64(lv.A),
+        b: lv.b === undefined ? undefined : Float64Array.from(lv.b, (v) => v + (k === 0 ? 1e-2 : 5e-2) * rng.normal()),
+        C: copyF64(lv.C),
+        l: copyF64(lv.l),
+        u: copyF64(lv.u)
+      }))
+      // typed arrays throughout, as a host would hold them
+      out.push({ n: base.n, levels, lb: copyF64(base.lb), ub: copyF64(base.ub) })
+    }
+  }
+  return out
+}

@@ -76,6 +76,16 @@ test('debug build smoke pass (bounds checks, assertions): both joint stages', as
   }
 })
 
+/** One tick with contradictory vertical-force limits (fz_min 40 N > fz_max 20 N) up to its forces stage, which must fail. */
+function failForces (plant: Plant, core: LocomotionCore, vx: number): void {
+  core.setParam('fz_min', 40)
+  core.setParam('fz_max', 20)
+  core.setCommand(vx, 0, 0, 0, 0, 0, -1, 0)
+  core.estimate(plant.sensors, 0.002)
+  core.plan(0.002)
+  assert.is(core.forces(), LOCO_STATUS.FORCE_FAILED)
+}
+
 test('a non-finite input is refused and the safe command is defined', async () => {
   const { plant, core } = await setup('release', { safe_kp: 33, safe_kd: 1.5 })
   for (let k = 0; k < 50; k++) tick(plant, core, 0)
@@ -93,12 +103,7 @@ test('an infeasible force QP is counted, the last good forces kept, and the QP d
   const { plant, core } = await setup('release', { force_source: 0 })
   for (let k = 0; k < 50; k++) tick(plant, core, 0)
   const good = Float64Array.from(core.f_foot_world)
-  core.setParam('fz_min', 40)
-  core.setParam('fz_max', 20)
-  core.setCommand(0, 0, 0, 0, 0, 0, -1, 0)
-  core.estimate(plant.sensors, 0.002)
-  core.plan(0.002)
-  assert.is(core.forces(), LOCO_STATUS.FORCE_FAILED)
+  failForces(plant, core, 0)
   assert.is(core.info[LOCO_INFO.qpFailures], 1)
   assert.equal(Array.from(core.f_foot_world), Array.from(good), 'last good forces kept')
   const dir = mkdtempSync(join(tmpdir(), 'loco-qp-'))
@@ -140,12 +145,7 @@ test('the MPC\'s QP replayed offline gives the controller\'s forces; a failed MP
   assert.is(r.u[0].length, applied.length, 'stance feet at stage 0')
   for (let a = 0; a < applied.length; a++) assert.ok(Math.abs(r.u[0][a] - applied[a]) <= 1e-6 * Math.max(1, Math.abs(applied[a])), `force ${a}: offline ${r.u[0][a]} vs controller ${applied[a]}`)
 
-  core.setParam('fz_min', 40)
-  core.setParam('fz_max', 20)
-  core.setCommand(0.5, 0, 0, 0, 0, 0, -1, 0)
-  core.estimate(plant.sensors, 0.002)
-  core.plan(0.002)
-  assert.is(core.forces(), LOCO_STATUS.FORCE_FAILED)
+  failForces(plant, core, 0.5)
   assert.is(core.info[LOCO_INFO.mpcFailures], 1)
   const dir = mkdtempSync(join(tmpdir(), 'loco-mpc-'))
   try {

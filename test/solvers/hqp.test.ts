@@ -7,7 +7,7 @@ import { loadForTest } from './lib/load.ts'
 import { DenseQp, type QpProblem } from '../../host/solvers/dense-qp.ts'
 import { Hqp, type HqpProblem, type HqpResult } from '../../host/solvers/hqp.ts'
 import { Rng } from '../../host/solvers/seeded-rng.ts'
-import { quadrupedWbc, humanoidWbc } from '../../host/solvers/synthetic-problems.ts'
+import { quadrupedWbc, humanoidWbc, wbcSequence } from '../../host/solvers/synthetic-problems.ts'
 import { randomHierarchy } from './lib/random-hqp.ts'
 import { solveHqpReference } from './lib/hqp-reference.ts'
 import { solveQuadprog } from './lib/quadprog-ref.ts'
@@ -200,26 +200,6 @@ test('a contradictory box is reported infeasible with its variables; no allocati
   assert.is(e.memory.buffer.byteLength, bytes)
 })
 
-/** The qp bench's controller-like sequence (bench/qp.bench.ts): level 0's dynamics terms and the task targets drift each tick. */
-function driftingWbc (make: typeof quadrupedWbc, seed: number, ticksPerPhase: number): HqpProblem[] {
-  const rng = new Rng(seed)
-  const out: HqpProblem[] = []
-  for (let phase = 0; phase < 3; phase++) {
-    const base = make(rng, phase).hqp
-    for (let t = 0; t < ticksPerPhase; t++) {
-      const levels = base.levels.map((lv, k) => ({
-        A: k === 0 && lv.A !== undefined ? Float64Array.from(lv.A, (v) => (v === 0 || v === 1 || v === -1 ? v : v * (1 + 1e-3 * rng.normal()))) : lv.A,
-        b: lv.b === undefined ? undefined : Float64Array.from(lv.b, (v) => v + (k === 0 ? 1e-2 : 5e-2) * rng.normal()),
-        C: lv.C,
-        l: lv.l,
-        u: lv.u
-      }))
-      out.push({ n: base.n, levels, lb: base.lb, ub: base.ub })
-    }
-  }
-  return out
-}
-
 test('the bench\'s warm-started WBC sequences: nearly singular relaxed levels finished (level 0 holds, level 1 at or below the reference), none stops at the iteration limit', async () => {
   const w = await loadForTest('release')
   const ref = referenceSolver(w)
@@ -232,7 +212,7 @@ test('the bench\'s warm-started WBC sequences: nearly singular relaxed levels fi
     ['humanoid', humanoidWbc, 2025, { nMax: 66, levelsMax: 4, meMax: 300, mcMax: 40 }, [105, 155]]
   ]
   for (const [name, make, seed, sizes, check] of cases) {
-    const seq = driftingWbc(make, seed, 100)
+    const seq = wbcSequence(make, seed, 100)
     const hqp = new Hqp(w, sizes)
     for (let t = 0; t <= check[check.length - 1]; t++) {
       const r = hqp.solve(seq[t])
