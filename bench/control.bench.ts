@@ -48,25 +48,36 @@ async function plantAndCore (extra: Partial<Parameters<typeof LocomotionCore.cre
   return { plant, core }
 }
 
+/**
+ * One closed-loop tick at time t (trot at 0.5 m/s after 0.3 s): estimate, plan, forces, joints, with
+ * hrtime before and after each stage in ts (5 entries), then the command to the plant and its step
+ * (untimed).
+ */
+function timedTick (plant: Plant, core: LocomotionCore, t: number, ts: bigint[]): void {
+  core.setCommand(t > 0.3 ? 0.5 : 0, 0, 0, 0, 0, 0, -1, 0)
+  ts[0] = now()
+  core.estimate(plant.sensors, 0.002)
+  ts[1] = now()
+  core.plan(0.002)
+  ts[2] = now()
+  core.forces()
+  ts[3] = now()
+  core.joints()
+  ts[4] = now()
+  const cmd = plant.command
+  cmd.tau_ff.set(core.tau_ff); cmd.q_des.set(core.q_des); cmd.qd_des.set(core.qd_des); cmd.kp.set(core.kp); cmd.kd.set(core.kd)
+  plant.tick()
+}
+
 async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: number[], mpc: number[], wbc: number[], tick: number[], tickNoMpc: number[], fell: boolean }> {
   const { plant, core } = await plantAndCore({ params: { mpc_every: mpcEvery } })
   const out = { est: [] as number[], mpc: [] as number[], wbc: [] as number[], tick: [] as number[], tickNoMpc: [] as number[], fell: false }
   const warm = 1.5
-  const cmd = plant.command
+  const ts: bigint[] = [0n, 0n, 0n, 0n, 0n]
   for (let k = 0; k * 0.002 < warm + seconds; k++) {
     const t = k * 0.002
-    core.setCommand(t > 0.3 ? 0.5 : 0, 0, 0, 0, 0, 0, -1, 0)
-    const t0 = now()
-    core.estimate(plant.sensors, 0.002)
-    const t1 = now()
-    core.plan(0.002)
-    const t2 = now()
-    core.forces()
-    const t3 = now()
-    core.joints()
-    const t4 = now()
-    cmd.tau_ff.set(core.tau_ff); cmd.q_des.set(core.q_des); cmd.qd_des.set(core.qd_des); cmd.kp.set(core.kp); cmd.kd.set(core.kd)
-    plant.tick()
+    timedTick(plant, core, t, ts)
+    const [t0, t1, t2, t3, t4] = ts
     if (t < warm) continue
     const ran = core.info[LOCO_INFO.mpcRan] === 1
     out.est.push(us(t0, t1))
@@ -92,7 +103,7 @@ async function closedLoopKinoThread (seconds: number, pacing: Pacing): Promise<{
   const kino = await attachKinodynamic(core, 'thread', DEFAULT_SCENE, { horizon: 50, dt: 0.02, rate_hz: 100, delay_ms: 0, controlDt: 0.002 }) as KinoThread
   const out = { tick: [] as number[], forces: [] as number[], solve: [] as number[], used: 0, ticks: 0, solves: 0, fell: false }
   const warm = 1.5
-  const cmd = plant.command
+  const ts: bigint[] = [0n, 0n, 0n, 0n, 0n]
   // the control worker's pacing (deadline-loop.ts): Atomics.wait to spin_ms before the release, then
   // a busy wait in calibrated chunks (a loop reading the clock would allocate a BigInt per read)
   const word = new Int32Array(new SharedArrayBuffer(4))
@@ -104,17 +115,8 @@ async function closedLoopKinoThread (seconds: number, pacing: Pacing): Promise<{
     const t = k * 0.002
     if (pacing !== 'none') sleeper.sleep()
     target[0] += 2
-    core.setCommand(t > 0.3 ? 0.5 : 0, 0, 0, 0, 0, 0, -1, 0)
-    const t0 = now()
-    core.estimate(plant.sensors, 0.002)
-    core.plan(0.002)
-    const t2 = now()
-    core.forces()
-    const t3 = now()
-    core.joints()
-    const t4 = now()
-    cmd.tau_ff.set(core.tau_ff); cmd.q_des.set(core.q_des); cmd.qd_des.set(core.qd_des); cmd.kp.set(core.kp); cmd.kd.set(core.kd)
-    plant.tick()
+    timedTick(plant, core, t, ts)
+    const [t0, , t2, t3, t4] = ts
     if (t < warm) { solves0 = kino.solves; continue }
     out.tick.push(us(t0, t4))
     out.forces.push(us(t2, t3))

@@ -24,8 +24,7 @@
 // p* arrays, never ws.zbar or ws.gbase (the proximal loop's centre and gradient, still needed
 // when the finish fails).
 import { HqpWorkspace } from './hqp-types'
-import { eliminationAffine, eliminationMultipliers } from '../qp/nullspace-elimination'
-import { householderQrPivoted, qrApplyQt, qrSolveR } from '../linalg/householder-qr'
+import { eliminationAffine, eliminationMultipliers, basicLeastSquares } from '../qp/nullspace-elimination'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 
 /**
@@ -83,20 +82,11 @@ export function polishRelaxedLevel (ws: HqpWorkspace, nz: i32, me: i32, mc: i32,
         eq.D[dj + i] = v
       }
       for (let i = 0; i < mc; i++) eq.D[dj + me + i] = ep.M[(nz + i) * es + j]
-      eq.scale[j] = 1.0
     }
     for (let i = 0; i < ng; i++) yh[i] = y[i] + ep.delta[i]
     for (let i = 0; i < me; i++) h[i] = ws.rhs[i] - dot(ws.AZ, i * s, yh, 0, nz)
     for (let i = 0; i < mc; i++) h[me + i] = -yh[nz + i]
-    let rk = 0
-    if (kdim > 0 && nrow > 0) {
-      // rank relative to the largest column of K
-      let cmax = 0.0
-      for (let j = 0; j < kdim; j++) cmax = max(cmax, Math.sqrt(dot(eq.D, j * ks, eq.D, j * ks, nrow)))
-      rk = householderQrPivoted(eq.D, 0, ks, kdim, nrow, eq.tau, eq.perm, 1e-9 * max(cmax, 1e-300), eq.vn, eq.vref)
-      qrApplyQt(h, 0, eq.D, 0, ks, nrow, eq.tau, rk)
-      qrSolveR(h, 0, eq.D, 0, ks, rk)
-    }
+    const rk = basicLeastSquares(eq, kdim, nrow, h)
     // t (in pivot order)
     for (let a = 0; a < rk; a++) {
       const j = eq.perm[a]

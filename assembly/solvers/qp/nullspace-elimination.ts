@@ -7,7 +7,7 @@
 // name the rows behind an inconsistency. The dense QP applies it once (to the free variables); the
 // hierarchical QP applies it again at each level inside the previous nullspace.
 import { householderQrPivoted, qrApplyQ, qrApplyQt, qrSolveR, qrSolveRt } from '../linalg/householder-qr'
-import { fill } from '../linalg/dense-kernels'
+import { dot, fill } from '../linalg/dense-kernels'
 
 export class Elimination {
   mMax: i32
@@ -107,6 +107,25 @@ export function eliminationAffine (el: Elimination, m: i32, nz: i32, tolRank: f6
   fill(el.delta, 0, 0.0, nz)
   for (let i = 0; i < nz; i++) { fill(el.M, i * s, 0.0, nz); el.M[i * s + i] = 1.0 }
   return 0
+}
+
+/**
+ * Basic least-squares solution of K t ≈ rhs, K (rows × cols) held by columns as the first `cols`
+ * rows of el.D (stride el.nzMax): column-pivoted QR, columns whose pivot falls below 1e-9 of the
+ * largest column norm counting as dependent (a correction along them could blow up). Overwrites
+ * rhs[0..rank) with t in pivot order (t_a belongs to column el.perm[a]); returns the rank, 0 for an
+ * empty or zero K.
+ */
+export function basicLeastSquares (el: Elimination, cols: i32, rows: i32, rhs: StaticArray<f64>): i32 {
+  if (cols <= 0 || rows <= 0) return 0
+  const s = el.nzMax
+  let cmax = 0.0
+  for (let j = 0; j < cols; j++) cmax = max(cmax, Math.sqrt(dot(el.D, j * s, el.D, j * s, rows)))
+  if (!(cmax > 0.0)) return 0
+  const r = householderQrPivoted(el.D, 0, s, cols, rows, el.tau, el.perm, 1e-9 * cmax, el.vn, el.vref)
+  qrApplyQt(rhs, 0, el.D, 0, s, rows, el.tau, r)
+  qrSolveR(rhs, 0, el.D, 0, s, r)
+  return r
 }
 
 /** Writes the particular solution el.delta from el.rhs (scaled here by el.scale). */

@@ -10,8 +10,7 @@
 // of W (least squares) have the right sign. Reads ws (gi rows and active set, Hz with the
 // proximal ρ on its diagonal, gz). Writes ws.gi.x when it returns true.
 import { QpWorkspace } from './qp-workspace'
-import { eliminationAffine, eliminationMultipliers } from './nullspace-elimination'
-import { householderQrPivoted, qrApplyQt, qrSolveR } from '../linalg/householder-qr'
+import { eliminationAffine, eliminationMultipliers, basicLeastSquares } from './nullspace-elimination'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 
 @inline function rowDot (ws: QpWorkspace, k: i32, v: StaticArray<f64>, vo: i32): f64 {
@@ -67,17 +66,7 @@ export function polishSemidefinite (ws: QpWorkspace, tolRank: f64): bool {
       if (mij != 0.0) axpy(eq.D, j * ks, mij, HM, i * hs, kdim)
     }
   }
-  let rk = 0
-  if (kdim > 0) {
-    let smax = 0.0
-    for (let j = 0; j < kdim; j++) smax = max(smax, Math.sqrt(dot(eq.D, j * ks, eq.D, j * ks, kdim)))
-    if (smax > 0.0) {
-      for (let j = 0; j < kdim; j++) eq.scale[j] = 1.0
-      rk = householderQrPivoted(eq.D, 0, ks, kdim, kdim, eq.tau, eq.perm, 1e-9 * smax, eq.vn, eq.vref)
-      qrApplyQt(rhs, 0, eq.D, 0, ks, kdim, eq.tau, rk)
-      qrSolveR(rhs, 0, eq.D, 0, ks, rk)
-    }
-  }
+  const rk = basicLeastSquares(eq, kdim, kdim, rhs)
   for (let a = 0; a < rk; a++) {
     const j = eq.perm[a]
     const tj = rhs[a]
