@@ -207,6 +207,8 @@ export class KinodynamicMpc {
     this.fx = new StaticArray<f64>(nx)
     this.opts.warmStart = true
     this.opts.shift = false
+    // the plan is interpolated, not fed back through the Riccati gains
+    this.opts.gains = false
     this.applyOptions()
   }
 

@@ -17,6 +17,7 @@
 // B = ∂x⁺/∂u (12 × 3·n_stance, stance feet in foot order). Never allocates after construction.
 
 import { rotationZyx, eulerRateInverse, eulerRateInverseDerivative } from './euler-zyx'
+import { fill } from '../../solvers/linalg/dense-kernels'
 
 export const SRBD_NX: i32 = 12
 
@@ -39,6 +40,8 @@ export class SrbdDynamics {
   wA: StaticArray<f64> = new StaticArray<f64>(9)    // ∂α/∂ω
   fA: StaticArray<f64> = new StaticArray<f64>(9)    // ∂α/∂f_i
   dE: StaticArray<f64> = new StaticArray<f64>(9)    // ∂(E⁻¹ w)/∂Θ at fixed w
+  IbRt: StaticArray<f64> = new StaticArray<f64>(9)  // I_b Rᵀ
+  IbiRt: StaticArray<f64> = new StaticArray<f64>(9) // I_b⁻¹ Rᵀ
   t1: StaticArray<f64> = new StaticArray<f64>(9)
   t2: StaticArray<f64> = new StaticArray<f64>(9)
   t3: StaticArray<f64> = new StaticArray<f64>(9)
@@ -68,9 +71,11 @@ export class SrbdDynamics {
     const R = this.R
     const dR = this.dR
     rotationZyx(R, dR, x[xo], x[xo + 1], x[xo + 2])
-    // I_w = R I_b Rᵀ, I_w⁻¹ = R I_b⁻¹ Rᵀ
-    congruence(this.Iw, R, this.I_body, this.t1)
-    congruence(this.Iwi, R, this.I_body_inv, this.t1)
+    // I_w = R (I_b Rᵀ), I_w⁻¹ = R (I_b⁻¹ Rᵀ); the bracketed products serve the Jacobian too
+    mulABt(this.IbRt, this.I_body, 0, R)
+    mulABt(this.IbiRt, this.I_body_inv, 0, R)
+    mulAB(this.Iw, R, 0, this.IbRt)
+    mulAB(this.Iwi, R, 0, this.IbiRt)
     const px = x[xo + 3]; const py = x[xo + 4]; const pz = x[xo + 5]
     const wx = x[xo + 6]; const wy = x[xo + 7]; const wz = x[xo + 8]
     // F = Σ f_i, τ = Σ (r_i − p) × f_i
@@ -127,9 +132,13 @@ export class SrbdDynamics {
     const t2 = this.t2
     const t3 = this.t3
     const v = this.v3
+    const dA = this.dA
+    const pA = this.pA
+    const wA = this.wA
+    const fA = this.fA
     for (let j = 0; j < 3; j++) {
-      mulABt(t3, dR, 9 * j, this.I_body, R, t1)      // t3 = dR_j I_b Rᵀ
-      mulABt(t2, dR, 9 * j, this.I_body_inv, R, t1)  // t2 = dR_j I_b⁻¹ Rᵀ
+      mulAB(t3, dR, 9 * j, this.IbRt)   // t3 = dR_j I_b Rᵀ
+      mulAB(t2, dR, 9 * j, this.IbiRt)  // t2 = dR_j I_b⁻¹ Rᵀ
       // u = (t3 + t3ᵀ) ω
       for (let a = 0; a < 3; a++) {
         v[a] = (t3[3 * a] + t3[a]) * wx + (t3[3 * a + 1] + t3[3 + a]) * wy + (t3[3 * a + 2] + t3[6 + a]) * wz
@@ -140,11 +149,11 @@ export class SrbdDynamics {
       const cz = wx * v[1] - wy * v[0]
       for (let a = 0; a < 3; a++) {
         const dIb = (t2[3 * a] + t2[a]) * bx + (t2[3 * a + 1] + t2[3 + a]) * by + (t2[3 * a + 2] + t2[6 + a]) * bz
-        this.dA[3 * a + j] = dIb - (Iwi[3 * a] * cx + Iwi[3 * a + 1] * cy + Iwi[3 * a + 2] * cz)
+        dA[3 * a + j] = dIb - (Iwi[3 * a] * cx + Iwi[3 * a + 1] * cy + Iwi[3 * a + 2] * cz)
       }
     }
     // ∂α/∂p = I_w⁻¹ [F]×
-    crossLeft(this.pA, Iwi, Fx, Fy, Fz)
+    crossLeft(pA, Iwi, Fx, Fy, Fz)
     // ∂α/∂ω = I_w⁻¹ ([h]× − [ω]× I_w)
     for (let a = 0; a < 3; a++) {
       for (let c = 0; c < 3; c++) {
@@ -156,26 +165,26 @@ export class SrbdDynamics {
         t1[3 * a + c] = skewAt(hx, hy, hz, a, c) - wI
       }
     }
-    mul3(this.wA, Iwi, t1)
+    mul3(wA, Iwi, t1)
     // ∂(E⁻¹ w)/∂Θ at w = ω_mid
     const dE = this.dE
     eulerRateInverseDerivative(dE, th, ps, mx, my)
 
-    for (let i = 0; i < 144; i++) A[Ao + i] = 0.0
+    fill(A, Ao, 0.0, 144)
     const hdt2 = 0.5 * dt * dt
     // Θ rows: I + dt ∂E⁻¹/∂Θ + ½dt² E⁻¹ ∂α/∂Θ | ½dt² E⁻¹ ∂α/∂p | dt E⁻¹ (I + ½dt ∂α/∂ω) | 0
-    mul3(t1, E, this.dA)
-    mul3(t2, E, this.pA)
-    mul3(t3, E, this.wA)
+    mul3(t1, E, dA)
+    mul3(t2, E, pA)
+    mul3(t3, E, wA)
     for (let a = 0; a < 3; a++) {
       for (let c = 0; c < 3; c++) {
         A[Ao + 12 * a + c] = (a == c ? 1.0 : 0.0) + dt * dE[3 * a + c] + hdt2 * t1[3 * a + c]
         A[Ao + 12 * a + 3 + c] = hdt2 * t2[3 * a + c]
         A[Ao + 12 * a + 6 + c] = dt * E[3 * a + c] + hdt2 * t3[3 * a + c]
         // ω rows: dt ∂α/∂Θ | dt ∂α/∂p | I + dt ∂α/∂ω
-        A[Ao + 12 * (6 + a) + c] = dt * this.dA[3 * a + c]
-        A[Ao + 12 * (6 + a) + 3 + c] = dt * this.pA[3 * a + c]
-        A[Ao + 12 * (6 + a) + 6 + c] = (a == c ? 1.0 : 0.0) + dt * this.wA[3 * a + c]
+        A[Ao + 12 * (6 + a) + c] = dt * dA[3 * a + c]
+        A[Ao + 12 * (6 + a) + 3 + c] = dt * pA[3 * a + c]
+        A[Ao + 12 * (6 + a) + 6 + c] = (a == c ? 1.0 : 0.0) + dt * wA[3 * a + c]
       }
       // p rows: I | dt I (v); v rows: I
       A[Ao + 12 * (3 + a) + 3 + a] = 1.0
@@ -184,16 +193,16 @@ export class SrbdDynamics {
     }
 
     // ---- B: per stance foot, ∂α/∂f_i = I_w⁻¹ [r_i − p]×
-    for (let i = 0; i < 12 * nu; i++) B[Bo + i] = 0.0
+    fill(B, Bo, 0.0, 12 * nu)
     let col = 0
     for (let i = 0; i < this.nfeet; i++) {
       if (stance[so + i] == 0) continue
-      crossLeft(this.fA, Iwi, r[ro + 3 * i] - px, r[ro + 3 * i + 1] - py, r[ro + 3 * i + 2] - pz)
-      mul3(t1, E, this.fA)
+      crossLeft(fA, Iwi, r[ro + 3 * i] - px, r[ro + 3 * i + 1] - py, r[ro + 3 * i + 2] - pz)
+      mul3(t1, E, fA)
       for (let a = 0; a < 3; a++) {
         for (let c = 0; c < 3; c++) {
           B[Bo + nu * a + col + c] = hdt2 * t1[3 * a + c]
-          B[Bo + nu * (6 + a) + col + c] = dt * this.fA[3 * a + c]
+          B[Bo + nu * (6 + a) + col + c] = dt * fA[3 * a + c]
         }
         B[Bo + nu * (3 + a) + col + a] = hdt2 / m
         B[Bo + nu * (9 + a) + col + a] = dt / m
@@ -228,19 +237,20 @@ function mul3 (out: StaticArray<f64>, A: StaticArray<f64>, B: StaticArray<f64>):
   }
 }
 
-/** out = D[do..] M Rᵀ (3 × 3), tmp scratch (9). */
-function mulABt (out: StaticArray<f64>, D: StaticArray<f64>, dO: i32, M: StaticArray<f64>, R: StaticArray<f64>, tmp: StaticArray<f64>): void {
+/** out = D[dO..] Rᵀ (3 × 3); out must not alias D or R. */
+function mulABt (out: StaticArray<f64>, D: StaticArray<f64>, dO: i32, R: StaticArray<f64>): void {
   for (let a = 0; a < 3; a++) {
-    for (let c = 0; c < 3; c++) tmp[3 * a + c] = D[dO + 3 * a] * M[c] + D[dO + 3 * a + 1] * M[3 + c] + D[dO + 3 * a + 2] * M[6 + c]
-  }
-  for (let a = 0; a < 3; a++) {
-    for (let c = 0; c < 3; c++) out[3 * a + c] = tmp[3 * a] * R[3 * c] + tmp[3 * a + 1] * R[3 * c + 1] + tmp[3 * a + 2] * R[3 * c + 2]
+    const d0 = D[dO + 3 * a]; const d1 = D[dO + 3 * a + 1]; const d2 = D[dO + 3 * a + 2]
+    for (let c = 0; c < 3; c++) out[3 * a + c] = d0 * R[3 * c] + d1 * R[3 * c + 1] + d2 * R[3 * c + 2]
   }
 }
 
-/** out = R M Rᵀ (3 × 3), tmp scratch (9). */
-function congruence (out: StaticArray<f64>, R: StaticArray<f64>, M: StaticArray<f64>, tmp: StaticArray<f64>): void {
-  mulABt(out, R, 0, M, R, tmp)
+/** out = D[dO..] M (3 × 3); out must not alias D or M. */
+function mulAB (out: StaticArray<f64>, D: StaticArray<f64>, dO: i32, M: StaticArray<f64>): void {
+  for (let a = 0; a < 3; a++) {
+    const d0 = D[dO + 3 * a]; const d1 = D[dO + 3 * a + 1]; const d2 = D[dO + 3 * a + 2]
+    for (let c = 0; c < 3; c++) out[3 * a + c] = d0 * M[c] + d1 * M[3 + c] + d2 * M[6 + c]
+  }
 }
 
 /** out = A⁻¹ (3 × 3, by the adjugate); A must be invertible. */

@@ -29,6 +29,7 @@ import { srbdInertiaFromModel } from './srbd-inertia'
 import { Model } from '../../model/model'
 import { Data } from '../../model/data'
 import { shiftedPlan } from './shifted-plan'
+import { dot, fill } from '../../solvers/linalg/dense-kernels'
 
 /** solve() statuses. */
 export const MPC_OK: i32 = 0
@@ -185,6 +186,8 @@ export class SrbdMpc {
     this.footCol = new StaticArray<i32>(N * nf)
     this.opts.warmStart = true
     this.opts.shift = false
+    // the plan's inputs are applied; the Riccati feedback gains are not read
+    this.opts.gains = false
     this.applyOptions()
   }
 
@@ -368,11 +371,28 @@ export class SrbdMpc {
     dims.x0Fixed = true
     const mu = cfg.mu
     const inf = Infinity
+    // locals: the loops store into memory, so field loads would be repeated per iteration
+    const Q = d.Q
+    const q = d.q
+    const A = d.A
+    const B = d.B
+    const c = d.c
+    const Gu = d.Gu
+    const lg = d.lg
+    const ug = d.ug
+    const xbar = this.xbar
+    const ubar = this.ubar
+    const xref = this.x_ref
+    const xnext = this.xnext
+    const footCol = this.footCol
+    const contact = this.contact
+    const wState = cfg.w_state
+    const wInput = cfg.w_input
     for (let k = 0; k <= N; k++) {
       let nu = 0
       if (k < N) {
         for (let i = 0; i < nf; i++) {
-          if (this.contact[k * nf + i] != 0) { this.footCol[k * nf + i] = nu; nu += 3 } else this.footCol[k * nf + i] = -1
+          if (unchecked(contact[k * nf + i]) != 0) { unchecked(footCol[k * nf + i] = nu); nu += 3 } else unchecked(footCol[k * nf + i] = -1)
         }
       }
       const ng = 5 * (nu / 3)
@@ -380,57 +400,58 @@ export class SrbdMpc {
       dims.ng[k] = ng
       dims.ne[k] = 0
       const nxu = NX + nu
-      // cost ½(x − x_ref)ᵀW(x − x_ref) + ½uᵀW_u u
+      // cost ½(x − x_ref)ᵀW(x − x_ref) + ½uᵀW_u u: diagonal
       const Qo = k * bl.Q
       const qo = k * bl.q
-      for (let i = 0; i < nxu * nxu; i++) d.Q[Qo + i] = 0.0
+      fill(Q, Qo, 0.0, nxu * nxu)
       const scale = k == N ? cfg.w_terminal_scale : 1.0
       for (let i = 0; i < NX; i++) {
-        const w = scale * cfg.w_state[i]
-        d.Q[Qo + i * nxu + i] = w
-        d.q[qo + i] = -w * this.x_ref[k * NX + i]
+        const w = scale * unchecked(wState[i])
+        unchecked(Q[Qo + i * nxu + i] = w)
+        unchecked(q[qo + i] = -w * unchecked(xref[k * NX + i]))
       }
       for (let a = 0; a < nu; a++) {
-        d.Q[Qo + (NX + a) * nxu + NX + a] = cfg.w_input[a % 3]
-        d.q[qo + NX + a] = 0.0
+        unchecked(Q[Qo + (NX + a) * nxu + NX + a] = unchecked(wInput[a % 3]))
+        unchecked(q[qo + NX + a] = 0.0)
       }
       if (k == N) break
       // dynamics x_{k+1} = A x + B u + c, c = F(x̄, ū) − A x̄ − B ū
       const Ao = k * bl.A
       const Bo = k * bl.B
       const co = k * bl.c
-      this.dyn.step(this.xbar, k * NX, this.ubar, 3 * k * nf, this.p_foot_world, 3 * k * nf,
-        this.contact, k * nf, this.xnext, 0, true, d.A, Ao, d.B, Bo)
+      this.dyn.step(xbar, k * NX, ubar, 3 * k * nf, this.p_foot_world, 3 * k * nf,
+        contact, k * nf, xnext, 0, true, A, Ao, B, Bo)
+      // (B's columns are the stance feet's forces in foot order, as ubar's stance entries)
       for (let i = 0; i < NX; i++) {
-        let s = this.xnext[i]
-        for (let j = 0; j < NX; j++) s -= d.A[Ao + i * NX + j] * this.xbar[k * NX + j]
+        let s = unchecked(xnext[i]) - dot(A, Ao + i * NX, xbar, k * NX, NX)
+        let col = 0
         for (let i2 = 0; i2 < nf; i2++) {
-          const col = this.footCol[k * nf + i2]
-          if (col < 0) continue
+          if (unchecked(contact[k * nf + i2]) == 0) continue
           const uo = 3 * (k * nf + i2)
-          for (let a = 0; a < 3; a++) s -= d.B[Bo + i * nu + col + a] * this.ubar[uo + a]
+          const bo = Bo + i * nu + col
+          s -= unchecked(B[bo]) * unchecked(ubar[uo]) + unchecked(B[bo + 1]) * unchecked(ubar[uo + 1]) + unchecked(B[bo + 2]) * unchecked(ubar[uo + 2])
+          col += 3
         }
-        d.c[co + i] = s
+        unchecked(c[co + i] = s)
       }
-      // force rows per stance foot: f_x ∓ μ f_z, f_y ∓ μ f_z, f_z
-      const Gxo = k * bl.Gx
+      // force rows per stance foot: f_x ∓ μ f_z, f_y ∓ μ f_z, f_z (no state columns)
       const Guo = k * bl.Gu
       const go = k * bl.g
-      for (let i = 0; i < ng * NX; i++) d.Gx[Gxo + i] = 0.0
-      for (let i = 0; i < ng * nu; i++) d.Gu[Guo + i] = 0.0
+      fill(d.Gx, k * bl.Gx, 0.0, ng * NX)
+      fill(Gu, Guo, 0.0, ng * nu)
       for (let j = 0; j < nu / 3; j++) {
         const r = 5 * j
-        const c = 3 * j
-        d.Gu[Guo + r * nu + c] = 1.0; d.Gu[Guo + r * nu + c + 2] = -mu
-        d.lg[go + r] = -inf; d.ug[go + r] = 0.0
-        d.Gu[Guo + (r + 1) * nu + c] = 1.0; d.Gu[Guo + (r + 1) * nu + c + 2] = mu
-        d.lg[go + r + 1] = 0.0; d.ug[go + r + 1] = inf
-        d.Gu[Guo + (r + 2) * nu + c + 1] = 1.0; d.Gu[Guo + (r + 2) * nu + c + 2] = -mu
-        d.lg[go + r + 2] = -inf; d.ug[go + r + 2] = 0.0
-        d.Gu[Guo + (r + 3) * nu + c + 1] = 1.0; d.Gu[Guo + (r + 3) * nu + c + 2] = mu
-        d.lg[go + r + 3] = 0.0; d.ug[go + r + 3] = inf
-        d.Gu[Guo + (r + 4) * nu + c + 2] = 1.0
-        d.lg[go + r + 4] = cfg.fz_min; d.ug[go + r + 4] = cfg.fz_max
+        const o = Guo + r * nu + 3 * j
+        unchecked(Gu[o] = 1.0); unchecked(Gu[o + 2] = -mu)
+        unchecked(Gu[o + nu] = 1.0); unchecked(Gu[o + nu + 2] = mu)
+        unchecked(Gu[o + 2 * nu + 1] = 1.0); unchecked(Gu[o + 2 * nu + 2] = -mu)
+        unchecked(Gu[o + 3 * nu + 1] = 1.0); unchecked(Gu[o + 3 * nu + 2] = mu)
+        unchecked(Gu[o + 4 * nu + 2] = 1.0)
+        unchecked(lg[go + r] = -inf); unchecked(ug[go + r] = 0.0)
+        unchecked(lg[go + r + 1] = 0.0); unchecked(ug[go + r + 1] = inf)
+        unchecked(lg[go + r + 2] = -inf); unchecked(ug[go + r + 2] = 0.0)
+        unchecked(lg[go + r + 3] = 0.0); unchecked(ug[go + r + 3] = inf)
+        unchecked(lg[go + r + 4] = cfg.fz_min); unchecked(ug[go + r + 4] = cfg.fz_max)
       }
     }
   }

@@ -928,7 +928,7 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
   sol.objective = obj
 
   // ---- Riccati gains of the last factorization, in original coordinates ----
-  for (let k = 0; k <= N; k++) {
+  for (let k = 0; k <= N && opts.gains; k++) {
     const nu = dims.nu[k]
     const nv = ws.nv[k]
     const nxr = ws.nxr[k]

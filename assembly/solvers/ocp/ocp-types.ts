@@ -144,6 +144,12 @@ export class OcpOptions {
    */
   polishStartOnly: bool = false
   polishStartRounds: i32 = 8
+  /**
+   * Compute the Riccati feedback gains K, kff and cost-to-go Hessians P of the solution (OcpSolution).
+   * Off, they are left as they were: an MPC that applies only the planned inputs saves their cost
+   * (O(N·nx³), several % of a solve).
+   */
+  gains: bool = true
 }
 
 export class OcpSolution {
