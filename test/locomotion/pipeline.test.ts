@@ -86,12 +86,16 @@ function failForces (plant: Plant, core: LocomotionCore, vx: number): void {
   assert.is(core.forces(), LOCO_STATUS.FORCE_FAILED)
 }
 
-test('trotting at 1 m/s, the MPC\'s active-set rounds stop at the roundoff floor instead of spending all 8 passes', async () => {
+test('trotting at 1 m/s, the MPC\'s active-set rounds stop at the acceptance level instead of spending all 8 passes', async () => {
   // the controller's force rows (bounds of order 100 N) settle at a relative gap of a few 1e-15:
-  // above the 1e-15 target, so each such round used to run all 8 passes (13 % of the solves here)
+  // above the 1e-15 target, so each such round used to run all 8 passes (13 % of the solves here);
+  // and a real-time iteration's round stops once the rows and dynamics hold to 1e-12 (refining on
+  // to the roundoff floor took 4.1 passes per round here, 2.9 without)
   const { plant, core } = await setup('release', { force_source: 1 })
   let solves = 0
   let exhausted = 0
+  let roundsAll = 0
+  let passes = 0
   for (let k = 0; k < 2000; k++) {
     const t = k * 0.002
     tick(plant, core, t > 0.3 ? Math.min(1.0, 0.5 * t) : 0)
@@ -100,10 +104,13 @@ test('trotting at 1 m/s, the MPC\'s active-set rounds stop at the roundoff floor
     if (rounds === 0) continue
     solves++
     if (core.info[LOCO_INFO.mpcQpPasses] === 8 * rounds) exhausted++
+    passes += core.info[LOCO_INFO.mpcQpPasses]
+    roundsAll += rounds
   }
   assert.ok(plant.groundTruth().p_base_world[2] > 0.2, 'still up')
   assert.ok(solves > 300, `${solves} solves with the active-set start`)
   assert.ok(exhausted <= 0.01 * solves, `${exhausted} of ${solves} solves spent every pass of every round`)
+  assert.ok(passes <= 3.5 * roundsAll, `${(passes / roundsAll).toFixed(2)} passes per round`)
   plant.close()
 })
 
