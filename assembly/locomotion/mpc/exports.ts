@@ -217,7 +217,7 @@ export function mpcKinoConfigCreate (nj: i32): usize {
 
 @inline function kcfg (h: usize): KinodynamicMpcConfig { return changetype<KinodynamicMpcConfig>(h) }
 
-/** Scalar ids: 1 N, 2 dt, 4 mu, 5 fz_min, 6 fz_max, 7 w_terminal_scale, 8 qp_max_iter, 9 qp_tol, 10 qp_polish, 11 w_qdot, 12 swing_kp. */
+/** Scalar ids: 1 N, 2 dt, 4 mu, 5 fz_min, 6 fz_max, 7 w_terminal_scale, 8 qp_max_iter, 9 qp_tol, 10 qp_polish, 11 w_qdot, 12 swing_kp, 13 eliminate_foot_rows. */
 export function mpcKinoConfigSet (h: usize, id: i32, v: f64): void {
   const c = kcfg(h)
   switch (id) {
@@ -232,6 +232,7 @@ export function mpcKinoConfigSet (h: usize, id: i32, v: f64): void {
     case 10: c.qp_polish = v != 0.0; break
     case 11: c.w_qdot = v; break
     case 12: c.swing_kp = v; break
+    case 13: c.eliminate_foot_rows = v != 0.0; break
     default: throw new Error('mpcKinoConfigSet: unknown id')
   }
 }

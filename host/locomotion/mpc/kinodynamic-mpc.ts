@@ -23,9 +23,11 @@ export interface KinodynamicMpcParams {
   qpMaxIter?: number
   qpTol?: number
   qpPolish?: boolean
+  /** Eliminate the foot rows in the build (default) instead of passing them to the OCP solver as stage equalities (same optimum). */
+  eliminateFootRows?: boolean
 }
 
-const CFG = { N: 1, dt: 2, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10, wQdot: 11, swingKp: 12 } as const
+const CFG = { N: 1, dt: 2, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10, wQdot: 11, swingKp: 12, eliminateFootRows: 13 } as const
 const FIELD = { x0: 0, xRef: 1, contact: 2, zRef: 3, vzRef: 4, fFoot: 5, xPred: 6, uPred: 7, vBase: 8, px: 10, pu: 11, ps: 12, pxn: 13, pq: 14, pv: 15, snapshot: 16, solution: 17 } as const
 const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13, nx: 14, nj: 15, mass: 16, qpErrorStage: 17, polishRounds: 18, polishPasses: 19 } as const
 
@@ -64,7 +66,7 @@ export class KinodynamicMpcHost {
     if (!(dt > 0)) throw new Error(`KinodynamicMpc: dt must be > 0 (got ${dt})`)
     set(cfg, CFG.N, N)
     set(cfg, CFG.dt, dt)
-    const scalars: Array<[keyof typeof CFG, number | boolean | undefined]> = [['mu', p.mu], ['fzMin', p.fzMin], ['fzMax', p.fzMax], ['wTerminalScale', p.wTerminalScale], ['qpMaxIter', p.qpMaxIter], ['qpTol', p.qpTol], ['qpPolish', p.qpPolish], ['wQdot', p.wQdot], ['swingKp', p.swingKp]]
+    const scalars: Array<[keyof typeof CFG, number | boolean | undefined]> = [['mu', p.mu], ['fzMin', p.fzMin], ['fzMax', p.fzMax], ['wTerminalScale', p.wTerminalScale], ['qpMaxIter', p.qpMaxIter], ['qpTol', p.qpTol], ['qpPolish', p.qpPolish], ['wQdot', p.wQdot], ['swingKp', p.swingKp], ['eliminateFootRows', p.eliminateFootRows]]
     for (const [k, v] of scalars) if (v !== undefined) set(cfg, CFG[k], typeof v === 'boolean' ? (v ? 1 : 0) : v)
     if (p.wState !== undefined) {
       if (p.wState.length !== 12 + nj) throw new Error(`KinodynamicMpc: wState needs ${12 + nj} weights (got ${p.wState.length})`)

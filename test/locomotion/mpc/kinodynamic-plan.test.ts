@@ -1,7 +1,8 @@
 // Kinodynamic NMPC plans checked through the dynamics core's host view (independent forward
 // kinematics, frame Jacobians and centroidal map): in a trot the stance feet do not move and the
 // swing feet follow the height reference; forces stay in their pyramids and are zero on swing feet.
-// The QP it builds (with stage equalities) has the dense solver's optimum on the condensed form.
+// The QP it builds (foot rows eliminated in the build, or passed as stage equalities) has the dense
+// solver's optimum on the condensed form, and the two formulations plan the same closed loop.
 // Also statuses on bad inputs, allocation-freedom and a debug-build smoke pass.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -122,8 +123,16 @@ test('closed loop on its own discrete model (first input applied per stage, 1 s)
   assert.ok(its / 50 < 40, `mean QP iterations ${its / 50}`)
 })
 
-test('the built QP (N = 4, stage equalities) has the optimum of the condensed dense QP (GI solver) to 1e-6', async () => {
-  const mpc = new KinodynamicMpcHost(dyn, FEET, { N: 4, dt: 0.02, qpTol: 1e-11, qpMaxIter: 100 })
+test('the built QP (N = 4; foot rows as stage equalities, and eliminated in the build) has the optimum of the condensed dense QP (GI solver) to 1e-6', async () => {
+  for (const eliminate of [false, true]) await denseCheck(eliminate)
+})
+
+/**
+ * With the foot rows eliminated the QP's inputs are [stance forces; v] (v: coordinates of q̇ in the
+ * rows' nullspace), so the plan's forces and states are compared; with them as equalities, [forces; q̇].
+ */
+async function denseCheck (eliminate: boolean): Promise<void> {
+  const mpc = new KinodynamicMpcHost(dyn, FEET, { N: 4, dt: 0.02, qpTol: 1e-11, qpMaxIter: 100, eliminateFootRows: eliminate })
   const o = trotOptions()
   const w = await loadSolvers('release', process.env.CEREBELLUM_WASM_DIR !== undefined ? coreOptions('release').wasmPath : undefined)
   const dense = new DenseQp(w, { nMax: 120, meMax: 60, mcMax: 100 })
@@ -145,10 +154,54 @@ test('the built QP (N = 4, stage equalities) has the optimum of the condensed de
       if (k === mpc.N) break
       const full: number[] = []
       for (let i = 0; i < 4; i++) if (mpc.contact[4 * k + i] === 1) full.push(...mpc.uPred.subarray(k * mpc.nuFull + 3 * i, k * mpc.nuFull + 3 * i + 3))
-      full.push(...mpc.uPred.subarray(k * mpc.nuFull + 12, (k + 1) * mpc.nuFull))
+      if (!eliminate) full.push(...mpc.uPred.subarray(k * mpc.nuFull + 12, (k + 1) * mpc.nuFull))
+      const ns = Array.from(mpc.contact.subarray(4 * k, 4 * k + 4)).reduce((p, v) => p + v, 0)
+      assert.is(qp.stages[k].e?.length ?? 0, eliminate ? 0 : 3 * ns + (4 - ns), `stage ${k}: equality rows`)
       for (let a = 0; a < full.length; a++) { diff = Math.max(diff, Math.abs(tr.u[k][a] - full[a])); scale = Math.max(scale, Math.abs(full[a])) }
     }
-    assert.ok(diff <= 1e-6 * scale, `case ${t}: plan differs from the dense optimum by ${diff} (scale ${scale})`)
+    assert.ok(diff <= 1e-6 * scale, `${eliminate ? 'eliminated' : 'equalities'} case ${t}: plan differs from the dense optimum by ${diff} (scale ${scale})`)
+  }
+}
+
+test('foot rows eliminated in the build vs passed as equalities: the same closed-loop trot (N = 50, 1 s) to 1e-8, and the same objective', () => {
+  const run = (eliminate: boolean): { plans: number[][], obj: number[] } => {
+    const mpc = new KinodynamicMpcHost(dyn, FEET, { N: 50, dt: 0.02, eliminateFootRows: eliminate })
+    const o = trotOptions()
+    mpc.setStateFromMujoco(home, new Array(dyn.nv).fill(0))
+    let x = Array.from(mpc.x0)
+    const plans: number[][] = []
+    const obj: number[] = []
+    for (let s = 0; s < 50; s++) {
+      mpc.x0.set(x)
+      writeTrotInputs(mpc, o, s * mpc.dt, x[6], home[1])
+      mpc.elapsed = mpc.dt
+      assert.is(mpc.solve(), 0, `${eliminate ? 'eliminated' : 'equalities'} step ${s}: ${mpc.statusName}`)
+      plans.push([...mpc.uPred, ...mpc.xPred, ...mpc.vBasePred])
+      obj.push(mpc.info('objective'))
+      x = Array.from(mpc.step(x, mpc.uPred.subarray(0, mpc.nuFull), mpc.contact.subarray(0, 4)) as Float64Array)
+    }
+    return { plans, obj }
+  }
+  const a = run(false)
+  const b = run(true)
+  let diff = 0
+  let scale = 1
+  for (let s = 0; s < a.plans.length; s++) {
+    for (let i = 0; i < a.plans[s].length; i++) { diff = Math.max(diff, Math.abs(a.plans[s][i] - b.plans[s][i])); scale = Math.max(scale, Math.abs(a.plans[s][i])) }
+    assert.ok(Math.abs(a.obj[s] - b.obj[s]) <= 1e-9 * Math.max(1, Math.abs(a.obj[s])), `step ${s}: objective ${b.obj[s]} vs ${a.obj[s]}`)
+  }
+  assert.ok(diff <= 1e-8 * scale, `plans differ by ${diff} (scale ${scale})`)
+})
+
+test('rank-deficient foot rows (a foot listed twice, all feet in stance): both formulations leave them to the OCP solver, which reports the rank error', () => {
+  for (const eliminate of [false, true]) {
+    const mpc = new KinodynamicMpcHost(dyn, ['FL_foot', 'FL_foot', 'RL_foot', 'RR_foot'], { N: 10, dt: 0.02, eliminateFootRows: eliminate })
+    mpc.setStateFromMujoco(home, new Array(dyn.nv).fill(0))
+    for (let k = 0; k <= mpc.N; k++) mpc.xRef.set(mpc.x0, k * mpc.nx)
+    mpc.contact.fill(1)
+    assert.is(mpc.solve(), 3, `${eliminate ? 'eliminated' : 'equalities'}: ${mpc.statusName}`)
+    assert.is(mpc.info('qpError'), 1, 'OCP_E_EQ_RANK')
+    assert.is(mpc.info('qpErrorStage'), 0)
   }
 })
 
