@@ -37,8 +37,8 @@ function buildSchema (): Schema<LocomotionConfig> {
     params: obj(params, 'controller parameters (also tunable at run time as locomotion.NAME)'),
     mpc: obj({
       kind: oneOf(['srbd', 'kinodynamic'], 'srbd: SRBD MPC (a) in the 500 Hz tick; kinodynamic: kinodynamic NMPC (b) asynchronously, its latest plan interpolated by the tick', 'srbd'),
-      horizon: int('SRBD MPC horizon stages; 0: no MPC (force distribution only)', { default: 16, min: 0, max: 60 }),
-      dt: num('SRBD MPC stage length', { default: 0.025, min: 0.005, max: 0.2, unit: 's' }),
+      horizon: int('SRBD MPC horizon stages; 0: no MPC (force distribution only)', { default: 20, min: 0, max: 60 }),
+      dt: num('SRBD MPC stage length', { default: 0.02, min: 0.005, max: 0.2, unit: 's' }),
       kino_horizon: int('kinodynamic NMPC horizon stages', { default: 50, min: 2, max: 100 }),
       kino_dt: num('kinodynamic NMPC stage length', { default: 0.02, min: 0.005, max: 0.1, unit: 's' }),
       rate_hz: num('kinodynamic NMPC solve rate (real time: at most this, as fast as its thread solves; lockstep: exactly this, in plant time)', { default: 100, min: 1, max: 500, unit: 'Hz' }),

@@ -155,7 +155,7 @@ export class LocomotionCore {
     v.f64('q_stand').set(setup.q_stand)
     v.f64('tau_max').set(setup.tau_max.map((t) => Number.isFinite(t) ? t : 1e9))
     for (const s of LOCO_PARAM_SPECS) this.setParam(s.name, setup.params?.[s.name] ?? s.default)
-    const mpc = setup.mpc ?? { horizon: 16, dt: 0.025 }
+    const mpc = setup.mpc ?? { horizon: 20, dt: 0.02 }
     v.f64('mpc_size')[0] = mpc.horizon
     v.f64('mpc_size')[1] = mpc.dt
     const kino = setup.kino ?? null
