@@ -1,7 +1,7 @@
 // Per-stage times of the locomotion controller (release WASM, host calls timed with hrtime), in a
 // closed-loop trot at 0.5 m/s of quad12 in the MuJoCo plant (plant steps outside the timed regions):
 //   estimate             sensors → state estimator (InEKF) → controller inputs
-//   mpc_srbd             the forces stage when the SRBD MPC (N = locomotion.mpc.horizon) runs
+//   mpc_srbd             the forces stage when the SRBD MPC runs (the default locomotion.mpc: N = 20 stages of 20 ms)
 //   mpc_kinodynamic      the kinodynamic NMPC solve (N = 50), from bench/mpc.bench.ts (its own trot loop)
 //   wbc                  the joints stage with the whole-body QP
 //   tick_mpc_every_tick  estimate + plan + forces (MPC) + joints (WBC): the whole tick, MPC every tick

@@ -1,6 +1,6 @@
 // Centroidal NMPC solve times (release WASM, one solve() per sample from the host, inputs written
 // outside the timed region), along closed-loop sequences so warm starts and active sets are typical:
-//   mpc_srbd         SRBD NMPC (N = 20, dt = 25 ms), SQP-RTI, solved every 2 ms (each 500 Hz tick)
+//   mpc_srbd         SRBD NMPC (N = 20, dt = 20 ms: the controller's default), SQP-RTI, solved every 2 ms (each 500 Hz tick)
 //                    while trotting at 0.5 m/s on the rigid-body plant (host/locomotion/mpc/srbd-trot-loop.ts)
 //   mpc_kinodynamic  kinodynamic NMPC (N = 50, dt = 20 ms, 24 states, up to 24 inputs), SQP-RTI,
 //                    solved every 20 ms in a closed loop on its own discrete model (first input applied
@@ -43,7 +43,7 @@ export default async function run (args: string[]): Promise<BenchResult> {
   const notes: string[] = []
 
   // ---------------------------------------------------------------- SRBD
-  const mpc = new SrbdMpcHost(dyn, {})
+  const mpc = new SrbdMpcHost(dyn, { N: 20, dt: 0.02 })
   const loop = { vx: 0.5, period: 0.35, com, feet, mu: 0.6, fzMin: 1, fzMax: 150, control: 0.002 }
   runTrotLoop(mpc, { ...loop, duration: 1 }) // warm-up (JIT, caches)
   mpc.reset()
