@@ -123,6 +123,8 @@ export class HqpWorkspace {
   xpNext: StaticArray<f64>
   nz: i32 = 0
   zIdentity: bool = true
+  /** The last level factorization left its complete QR and nullspace basis in el. */
+  factorValid: bool = false
   /** Current point (n) and the previous level's point (prox center). */
   x: StaticArray<f64>
   /** Hard-row bounds of C rows (Σmc), relaxed by the optimal violations of their level. */
@@ -131,6 +133,11 @@ export class HqpWorkspace {
   /** Reduced equality rows of the level (me_k × nz, stride nMax) and their right-hand sides. */
   AZ: StaticArray<f64>
   rhs: StaticArray<f64>
+  /** ‖A_k row‖² of the level's equality rows (full space; me_k). */
+  aSq: StaticArray<f64>
+  /** Nonzero columns of each C row (row i's list at i·n, Σmc × n) and their counts (Σmc). */
+  cCols: StaticArray<i32>
+  cCount: StaticArray<i32>
   /** GI row sources: id j < n is the box of x_j, n + i is row i of C. giOf maps back (−1: none). */
   giSrc: StaticArray<i32>
   giNorm: StaticArray<f64>
@@ -161,11 +168,14 @@ export class HqpWorkspace {
   sColRow: StaticArray<i32>
   sRowCol: StaticArray<i32>
   sFree: StaticArray<i32>
+  /** Positions of one singleton row's nonzeros on F (coefficients in sRow). */
+  sIdx: StaticArray<i32>
   sRowOf: StaticArray<i32>
   sN: StaticArray<f64>
   sDelta: StaticArray<f64>
   sG: StaticArray<f64>
-  /** W by columns (n × n, stride nMax); one row of T·N_R or the rows' largest entries. */
+  /** W by columns (n × n, stride nMax); one row's coefficients −a_ip / a_i,js, or the rows'
+   *  largest entries. */
   sWt: StaticArray<f64>
   sRow: StaticArray<f64>
 
@@ -185,6 +195,9 @@ export class HqpWorkspace {
     this.hiR = new StaticArray<f64>(max(1, d.mcMax))
     this.AZ = new StaticArray<f64>(max(1, d.meMax * d.nMax))
     this.rhs = new StaticArray<f64>(max(1, max(d.meMax, d.nMax)))
+    this.aSq = new StaticArray<f64>(max(1, d.meMax))
+    this.cCols = new StaticArray<i32>(max(1, d.mcMax * d.nMax))
+    this.cCount = new StaticArray<i32>(max(1, d.mcMax))
     this.giSrc = new StaticArray<i32>(max(1, d.nMax + d.mcMax))
     this.giNorm = new StaticArray<f64>(max(1, d.nMax + d.mcMax))
     this.giOf = new StaticArray<i32>(max(1, d.nMax + d.mcMax))
@@ -209,6 +222,7 @@ export class HqpWorkspace {
     this.sColRow = new StaticArray<i32>(n)
     this.sRowCol = new StaticArray<i32>(me)
     this.sFree = new StaticArray<i32>(n)
+    this.sIdx = new StaticArray<i32>(n)
     this.sRowOf = new StaticArray<i32>(me)
     this.sN = new StaticArray<f64>(n * n)
     this.sDelta = new StaticArray<f64>(n)

@@ -28,6 +28,37 @@ import { eliminationAffine, eliminationMultipliers, basicLeastSquares } from '..
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 
 /**
+ * d[j·ks + i] = Σ_c az[ao + c]·m[c·es + j], j < kdim (row i of A_kZ·M_z into column i of Kᵀ):
+ * four j at a time in registers over rows of M, each sum running over c in order from 0.
+ */
+function azTimesM (d: StaticArray<f64>, ks: i32, az: StaticArray<f64>, ao: i32, m: StaticArray<f64>, es: i32, nz: i32, kdim: i32, i: i32): void {
+  const zero = f64x2.splat(0.0)
+  const pa = changetype<usize>(az) + (<usize>ao << 3)
+  const mRow = <usize>es << 3
+  let j = 0
+  for (; j + 4 <= kdim; j += 4) {
+    let x = zero
+    let y = zero
+    let pm = changetype<usize>(m) + (<usize>j << 3)
+    for (let c = 0; c < nz; c++) {
+      const a = v128.load64_splat(pa + (<usize>c << 3))
+      x = f64x2.add(x, f64x2.mul(a, v128.load(pm)))
+      y = f64x2.add(y, f64x2.mul(a, v128.load(pm, 16)))
+      pm += mRow
+    }
+    d[j * ks + i] = f64x2.extract_lane(x, 0)
+    d[(j + 1) * ks + i] = f64x2.extract_lane(x, 1)
+    d[(j + 2) * ks + i] = f64x2.extract_lane(y, 0)
+    d[(j + 3) * ks + i] = f64x2.extract_lane(y, 1)
+  }
+  for (; j < kdim; j++) {
+    let v = 0.0
+    for (let c = 0; c < nz; c++) v += az[ao + c] * m[c * es + j]
+    d[j * ks + i] = v
+  }
+}
+
+/**
  * Finishes the relaxed level (nz reduced variables, me equality rows, mc slack variables) with at
  * most maxChanges working-set changes. Returns true when gi.x holds the level's optimum.
  */
@@ -74,13 +105,9 @@ export function polishRelaxedLevel (ws: HqpWorkspace, nz: i32, me: i32, mc: i32,
     }
     // least squares in t: K = F M (rows: me of A_kZ·M_z, then mc of M_v), h = f − F(y + δ);
     // eq.D holds Kᵀ (kdim rows of length nrow): column j of K is row j of eq.D
+    for (let i = 0; i < me; i++) azTimesM(eq.D, ks, ws.AZ, i * s, ep.M, es, nz, kdim, i)
     for (let j = 0; j < kdim; j++) {
       const dj = j * ks
-      for (let i = 0; i < me; i++) {
-        let v = 0.0
-        for (let c = 0; c < nz; c++) v += ws.AZ[i * s + c] * ep.M[c * es + j]
-        eq.D[dj + i] = v
-      }
       for (let i = 0; i < mc; i++) eq.D[dj + me + i] = ep.M[(nz + i) * es + j]
     }
     for (let i = 0; i < ng; i++) yh[i] = y[i] + ep.delta[i]

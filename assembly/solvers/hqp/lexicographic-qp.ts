@@ -26,10 +26,11 @@ import { HqpDims, HqpData, HqpOptions, HqpSolution, HqpWorkspace, HQP_OPTIMAL, H
 import { GI_OPTIMAL, GI_INFEASIBLE, GI_MAX_ITER } from '../qp/gi-workspace'
 import { giSolve, GI_COLD, GI_WARM, GI_REUSE } from '../qp/goldfarb-idnani'
 import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
-import { choleskyFactor } from '../linalg/cholesky'
+import { choleskyFactorPairs } from '../linalg/cholesky-pairs'
 import { polishRelaxedLevel } from './level-polish'
 import { singletonFactor } from './singleton-elimination'
-import { dot, axpy, fill, copy, allFinite } from '../linalg/dense-kernels'
+import { dot, axpy, fill, copy, scal, allFinite } from '../linalg/dense-kernels'
+import { matMul, matVec, matTVec } from '../linalg/mat-mul'
 
 @inline function tolOf (tol: f64, a: f64, b: f64): f64 {
   let s = 1.0
@@ -42,34 +43,227 @@ import { dot, axpy, fill, copy, allFinite } from '../linalg/dense-kernels'
   return lb != ub && (lb > -Infinity || ub < Infinity)
 }
 
-/** out[oo..oo+nz) = rowᵀ·Z for a full-space row (n entries at (row, ro)). */
-function rowTimesZ (ws: HqpWorkspace, n: i32, row: StaticArray<f64>, ro: i32, out: StaticArray<f64>, oo: i32): void {
+/** rowTimesZ's by-products: rowᵀ·x and ‖row‖². */
+let rowDotX: f64 = 0.0
+let rowSq: f64 = 0.0
+
+/**
+ * out[oo..oo+nz) = rowᵀ·Z for a full-space row (n entries at (row, ro)); also rowDotX = rowᵀ·x
+ * (x: n entries) and rowSq = ‖row‖², from the same pass over the row. Both are summed in dot's
+ * order (dense-kernels.ts), the skipped zero blocks adding exact zeros, so they equal dot's results.
+ */
+function rowTimesZ (ws: HqpWorkspace, n: i32, row: StaticArray<f64>, ro: i32, out: StaticArray<f64>, oo: i32, x: StaticArray<f64>): void {
   const nz = ws.nz
-  if (ws.zIdentity) { copy(out, oo, row, ro, n); return }
+  const ident = ws.zIdentity
   const s = ws.el.nzMax
-  fill(out, oo, 0.0, nz)
+  if (ident) copy(out, oo, row, ro, n)
+  else fill(out, oo, 0.0, nz)
   // WBC rows are mostly zeros: skip them four at a time
   const zero = f64x2.splat(0.0)
   const base = changetype<usize>(row) + (<usize>ro << 3)
+  const px = changetype<usize>(x)
+  let ax0 = zero
+  let ax1 = zero
+  let aa0 = zero
+  let aa1 = zero
   let j = 0
+  if (!ident) {
+    // eight at a time first; a block of four with a nonzero neighbour adds exact zeros
+    for (; j + 8 <= n; j += 8) {
+      const p = base + (<usize>j << 3)
+      const r0 = v128.load(p)
+      const r1 = v128.load(p, 16)
+      const r2 = v128.load(p, 32)
+      const r3 = v128.load(p, 48)
+      if (!v128.any_true(v128.or(v128.or(f64x2.ne(r0, zero), f64x2.ne(r1, zero)), v128.or(f64x2.ne(r2, zero), f64x2.ne(r3, zero))))) continue
+      const q = px + (<usize>j << 3)
+      ax0 = f64x2.add(ax0, f64x2.mul(r0, v128.load(q)))
+      ax1 = f64x2.add(ax1, f64x2.mul(r1, v128.load(q, 16)))
+      aa0 = f64x2.add(aa0, f64x2.mul(r0, r0))
+      aa1 = f64x2.add(aa1, f64x2.mul(r1, r1))
+      ax0 = f64x2.add(ax0, f64x2.mul(r2, v128.load(q, 32)))
+      ax1 = f64x2.add(ax1, f64x2.mul(r3, v128.load(q, 48)))
+      aa0 = f64x2.add(aa0, f64x2.mul(r2, r2))
+      aa1 = f64x2.add(aa1, f64x2.mul(r3, r3))
+      for (let t = j; t < j + 8; t++) {
+        const c = unchecked(row[ro + t])
+        if (c != 0.0) axpy(out, oo, c, ws.Z, t * s, nz)
+      }
+    }
+  }
   for (; j + 4 <= n; j += 4) {
     const p = base + (<usize>j << 3)
-    if (!v128.any_true(v128.or(f64x2.ne(v128.load(p), zero), f64x2.ne(v128.load(p, 16), zero)))) continue
+    const r0 = v128.load(p)
+    const r1 = v128.load(p, 16)
+    // (with Z = I there is no product to skip, and the test would cost more than the adds)
+    if (!ident && !v128.any_true(v128.or(f64x2.ne(r0, zero), f64x2.ne(r1, zero)))) continue
+    const q = px + (<usize>j << 3)
+    ax0 = f64x2.add(ax0, f64x2.mul(r0, v128.load(q)))
+    ax1 = f64x2.add(ax1, f64x2.mul(r1, v128.load(q, 16)))
+    aa0 = f64x2.add(aa0, f64x2.mul(r0, r0))
+    aa1 = f64x2.add(aa1, f64x2.mul(r1, r1))
+    if (ident) continue
     for (let t = j; t < j + 4; t++) {
       const c = unchecked(row[ro + t])
       if (c != 0.0) axpy(out, oo, c, ws.Z, t * s, nz)
     }
   }
+  ax0 = f64x2.add(ax0, ax1)
+  aa0 = f64x2.add(aa0, aa1)
+  let ax = f64x2.extract_lane(ax0, 0) + f64x2.extract_lane(ax0, 1)
+  let aa = f64x2.extract_lane(aa0, 0) + f64x2.extract_lane(aa0, 1)
   for (; j < n; j++) {
     const c = unchecked(row[ro + j])
-    if (c != 0.0) axpy(out, oo, c, ws.Z, j * s, nz)
+    ax += c * unchecked(x[j])
+    aa += c * c
+    if (!ident && c != 0.0) axpy(out, oo, c, ws.Z, j * s, nz)
   }
+  rowDotX = ax
+  rowSq = aa
+}
+
+/**
+ * Lists the nonzero columns of every C row (ws.cCols, ws.cCount): buildRows meets each C row once
+ * per phase of every later level, and the friction rows have a few nonzeros in n columns.
+ */
+function indexCRows (ws: HqpWorkspace, data: HqpData, n: i32, mcAll: i32): void {
+  const zero = f64x2.splat(0.0)
+  for (let i = 0; i < mcAll; i++) {
+    const ri = i * n
+    const base = changetype<usize>(data.C) + (<usize>ri << 3)
+    let q = 0
+    let j = 0
+    for (; j + 4 <= n; j += 4) {
+      const p = base + (<usize>j << 3)
+      if (!v128.any_true(v128.or(f64x2.ne(v128.load(p), zero), f64x2.ne(v128.load(p, 16), zero)))) continue
+      for (let t = j; t < j + 4; t++) {
+        if (data.C[ri + t] != 0.0) { ws.cCols[ri + q] = t; q++ }
+      }
+    }
+    for (; j < n; j++) {
+      if (data.C[ri + j] != 0.0) { ws.cCols[ri + q] = j; q++ }
+    }
+    ws.cCount[i] = q
+  }
+}
+
+/**
+ * C row i times Z and its by-products (as rowTimesZ), over its listed nonzeros (indexCRows). The
+ * sums keep dot's order: by column mod 4 below the last block of four, then the tail in order.
+ */
+function cRowTimesZ (ws: HqpWorkspace, data: HqpData, n: i32, i: i32, out: StaticArray<f64>, oo: i32, x: StaticArray<f64>): void {
+  const nz = ws.nz
+  const s = ws.el.nzMax
+  const ri = i * n
+  if (ws.zIdentity) copy(out, oo, data.C, ri, n)
+  else fill(out, oo, 0.0, nz)
+  const cnt = ws.cCount[i]
+  const n4 = n & ~3
+  let x0 = 0.0
+  let x1 = 0.0
+  let x2 = 0.0
+  let x3 = 0.0
+  let a0 = 0.0
+  let a1 = 0.0
+  let a2 = 0.0
+  let a3 = 0.0
+  let q = 0
+  for (; q < cnt; q++) {
+    const j = ws.cCols[ri + q]
+    if (j >= n4) break
+    const c = data.C[ri + j]
+    const px = c * x[j]
+    const pa = c * c
+    const m = j & 3
+    if (m == 0) { x0 += px; a0 += pa } else if (m == 1) { x1 += px; a1 += pa } else if (m == 2) { x2 += px; a2 += pa } else { x3 += px; a3 += pa }
+    if (!ws.zIdentity) axpy(out, oo, c, ws.Z, j * s, nz)
+  }
+  let ax = (x0 + x2) + (x1 + x3)
+  let aa = (a0 + a2) + (a1 + a3)
+  for (; q < cnt; q++) {
+    const j = ws.cCols[ri + q]
+    const c = data.C[ri + j]
+    ax += c * x[j]
+    aa += c * c
+    if (!ws.zIdentity) axpy(out, oo, c, ws.Z, j * s, nz)
+  }
+  rowDotX = ax
+  rowSq = aa
+}
+
+/** C row i times a finite x over its listed nonzeros, summed in dot's order (as cRowTimesZ). */
+function cRowDot (ws: HqpWorkspace, data: HqpData, n: i32, i: i32, x: StaticArray<f64>): f64 {
+  const ri = i * n
+  const cnt = ws.cCount[i]
+  const n4 = n & ~3
+  let x0 = 0.0
+  let x1 = 0.0
+  let x2 = 0.0
+  let x3 = 0.0
+  let q = 0
+  for (; q < cnt; q++) {
+    const j = ws.cCols[ri + q]
+    if (j >= n4) break
+    const px = data.C[ri + j] * x[j]
+    const m = j & 3
+    if (m == 0) x0 += px
+    else if (m == 1) x1 += px
+    else if (m == 2) x2 += px
+    else x3 += px
+  }
+  let ax = (x0 + x2) + (x1 + x3)
+  for (; q < cnt; q++) {
+    const j = ws.cCols[ri + q]
+    ax += data.C[ri + j] * x[j]
+  }
+  return ax
+}
+
+/**
+ * rowᵀ·x for a full-space row (n entries at (row, ro)) and a finite x, skipping the row's zero
+ * blocks of four: summed in dot's order, the skipped blocks adding exact zeros, so it equals dot.
+ */
+function rowDot (row: StaticArray<f64>, ro: i32, x: StaticArray<f64>, n: i32): f64 {
+  const zero = f64x2.splat(0.0)
+  const base = changetype<usize>(row) + (<usize>ro << 3)
+  const px = changetype<usize>(x)
+  let ax0 = zero
+  let ax1 = zero
+  let j = 0
+  // eight at a time (a block of four next to a nonzero one adds exact zeros), then four
+  for (; j + 8 <= n; j += 8) {
+    const p = base + (<usize>j << 3)
+    const r0 = v128.load(p)
+    const r1 = v128.load(p, 16)
+    const r2 = v128.load(p, 32)
+    const r3 = v128.load(p, 48)
+    if (!v128.any_true(v128.or(v128.or(f64x2.ne(r0, zero), f64x2.ne(r1, zero)), v128.or(f64x2.ne(r2, zero), f64x2.ne(r3, zero))))) continue
+    const q = px + (<usize>j << 3)
+    ax0 = f64x2.add(ax0, f64x2.mul(r0, v128.load(q)))
+    ax1 = f64x2.add(ax1, f64x2.mul(r1, v128.load(q, 16)))
+    ax0 = f64x2.add(ax0, f64x2.mul(r2, v128.load(q, 32)))
+    ax1 = f64x2.add(ax1, f64x2.mul(r3, v128.load(q, 48)))
+  }
+  for (; j + 4 <= n; j += 4) {
+    const p = base + (<usize>j << 3)
+    const r0 = v128.load(p)
+    const r1 = v128.load(p, 16)
+    if (!v128.any_true(v128.or(f64x2.ne(r0, zero), f64x2.ne(r1, zero)))) continue
+    const q = px + (<usize>j << 3)
+    ax0 = f64x2.add(ax0, f64x2.mul(r0, v128.load(q)))
+    ax1 = f64x2.add(ax1, f64x2.mul(r1, v128.load(q, 16)))
+  }
+  ax0 = f64x2.add(ax0, ax1)
+  let ax = f64x2.extract_lane(ax0, 0) + f64x2.extract_lane(ax0, 1)
+  for (; j < n; j++) ax += unchecked(row[ro + j]) * unchecked(x[j])
+  return ax
 }
 
 /**
  * Factors the level's reduced equality rows ws.AZ (me × nz) with right-hand sides ws.rhs, forms
  * the nullspace basis and particular solution. Returns the rank, or −1 when a dependent row is
- * inconsistent beyond the tolerance.
+ * inconsistent beyond the tolerance. Sets ws.factorValid when ws.el holds the rows' complete
+ * factorization and basis (the plain QR leaves them even when it returns −1).
  */
 function factorLevel (ws: HqpWorkspace, data: HqpData, n: i32, a0: i32, me: i32, tolFeas: f64, tolRank: f64): i32 {
   const el = ws.el
@@ -78,12 +272,16 @@ function factorLevel (ws: HqpWorkspace, data: HqpData, n: i32, a0: i32, me: i32,
   if (ws.zIdentity && nz == n && me > 0) {
     // rows owning a variable of their own are solved for it (singleton-elimination.ts)
     const rs = singletonFactor(ws, data.b, a0, n, me, tolFeas, tolRank)
-    if (rs != -2) return rs
+    if (rs != -2) {
+      ws.factorValid = rs >= 0
+      return rs
+    }
   }
+  ws.factorValid = true
   for (let i = 0; i < me; i++) {
     copy(el.D, i * s, ws.AZ, i * s, nz)
     el.rhs[i] = ws.rhs[i]
-    const full = Math.sqrt(dot(data.A, (a0 + i) * n, data.A, (a0 + i) * n, n))
+    const full = Math.sqrt(ws.aSq[i])
     el.scale[i] = full > 0.0 ? 1.0 / full : 1.0
   }
   let r = 0
@@ -116,21 +314,80 @@ function stepAffine (ws: HqpWorkspace, n: i32, r: i32): void {
     return
   }
   if (ws.zIdentity) {
-    for (let i = 0; i < n; i++) copy(ws.Znext, i * s, el.M, i * s, k)
+    // Znext = M: trade the buffers (same size) instead of copying
+    const t = ws.Znext
+    ws.Znext = el.M
+    el.M = t
     for (let i = 0; i < n; i++) ws.xpNext[i] = ws.xp[i] + el.delta[i]
     return
   }
-  // Znext_ia = Z_i·M_a: M by columns (ws.sWt is free here) so each entry is one contiguous dot
-  const Mt = ws.sWt
-  for (let j = 0; j < nz; j++) {
-    const mj = j * s
-    for (let a = 0; a < k; a++) Mt[a * s + j] = el.M[mj + a]
+  matMul(ws.Znext, 0, s, ws.Z, 0, s, el.M, 0, s, n, nz, k)
+  matVec(ws.xpNext, 0, ws.Z, 0, s, el.delta, 0, n, nz)
+  for (let i = 0; i < n; i++) ws.xpNext[i] = ws.xp[i] + ws.xpNext[i]
+}
+
+/**
+ * h[a·hs + b] = Σ_i az[i·s + a]·az[i·s + b] for b ≤ a < nz (i < me): the lower triangle of
+ * (A_kZ)ᵀ(A_kZ), each entry summed over the rows in order (as row-by-row rank-1 updates would),
+ * eight entries of a row at a time in registers.
+ */
+function gramLower (h: StaticArray<f64>, hs: i32, az: StaticArray<f64>, s: i32, me: i32, nz: i32): void {
+  const zero = f64x2.splat(0.0)
+  const pz = changetype<usize>(az)
+  const rowBytes = <usize>s << 3
+  for (let a = 0; a < nz; a++) {
+    const ph = changetype<usize>(h) + (<usize>(a * hs) << 3)
+    const pa = pz + (<usize>a << 3)
+    let b = 0
+    for (; b + 8 <= a + 1; b += 8) {
+      let x0 = zero
+      let x1 = zero
+      let x2 = zero
+      let x3 = zero
+      let pr = pz + (<usize>b << 3)
+      let pc = pa
+      for (let i = 0; i < me; i++) {
+        const c = v128.load64_splat(pc)
+        x0 = f64x2.add(x0, f64x2.mul(c, v128.load(pr)))
+        x1 = f64x2.add(x1, f64x2.mul(c, v128.load(pr, 16)))
+        x2 = f64x2.add(x2, f64x2.mul(c, v128.load(pr, 32)))
+        x3 = f64x2.add(x3, f64x2.mul(c, v128.load(pr, 48)))
+        pr += rowBytes
+        pc += rowBytes
+      }
+      const o = <usize>b << 3
+      v128.store(ph + o, x0)
+      v128.store(ph + o, x1, 16)
+      v128.store(ph + o, x2, 32)
+      v128.store(ph + o, x3, 48)
+    }
+    for (; b + 2 <= a + 1; b += 2) {
+      let x0 = zero
+      let pr = pz + (<usize>b << 3)
+      let pc = pa
+      for (let i = 0; i < me; i++) {
+        x0 = f64x2.add(x0, f64x2.mul(v128.load64_splat(pc), v128.load(pr)))
+        pr += rowBytes
+        pc += rowBytes
+      }
+      v128.store(ph + (<usize>b << 3), x0)
+    }
+    if (b <= a) {
+      let x = 0.0
+      for (let i = 0; i < me; i++) x += az[i * s + a] * az[i * s + b]
+      h[a * hs + b] = x
+    }
   }
-  for (let i = 0; i < n; i++) {
-    const zi = i * s
-    for (let a = 0; a < k; a++) ws.Znext[zi + a] = dot(ws.Z, zi, Mt, a * s, nz)
-    ws.xpNext[i] = ws.xp[i] + dot(ws.Z, zi, el.delta, 0, nz)
+}
+
+/** x = xp + Z·z for the GI solution z = gi.x (nz entries). */
+function setPoint (ws: HqpWorkspace, n: i32, nz: i32): void {
+  if (ws.zIdentity) {
+    for (let j = 0; j < n; j++) ws.x[j] = ws.xp[j] + (j < nz ? ws.gi.x[j] : 0.0)
+    return
   }
+  matVec(ws.x, 0, ws.Z, 0, ws.el.nzMax, ws.gi.x, 0, n, nz)
+  for (let j = 0; j < n; j++) ws.x[j] = ws.xp[j] + ws.x[j]
 }
 
 /** Makes (Znext, xpNext) current with nz − r columns. */
@@ -169,9 +426,13 @@ function buildRows (ws: HqpWorkspace, dims: HqpDims, data: HqpData, opts: HqpOpt
     const ub = data.ub[j]
     if (!isBoxRow(lb, ub)) continue
     const go = m * gs
-    fill(gi.rows, go, 0.0, ncol)
-    if (ws.zIdentity) gi.rows[go + j] = 1.0
-    else copy(gi.rows, go, ws.Z, j * s, nz)
+    if (ws.zIdentity) {
+      fill(gi.rows, go, 0.0, ncol)
+      gi.rows[go + j] = 1.0
+    } else {
+      copy(gi.rows, go, ws.Z, j * s, nz)
+      fill(gi.rows, go + nz, 0.0, ncol - nz)
+    }
     const nr = Math.sqrt(dot(gi.rows, go, gi.rows, go, nz))
     const v = ws.xp[j]
     const tl = tolOf(opts.tolFeas, lb, ub)
@@ -180,7 +441,7 @@ function buildRows (ws: HqpWorkspace, dims: HqpDims, data: HqpData, opts: HqpOpt
       continue
     }
     const inv = 1.0 / nr
-    for (let c = 0; c < nz; c++) gi.rows[go + c] *= inv
+    scal(gi.rows, go, inv, nz)
     gi.lo[m] = (lb - v) * inv
     gi.hi[m] = (ub - v) * inv
     gi.tol[m] = tl * inv
@@ -193,11 +454,11 @@ function buildRows (ws: HqpWorkspace, dims: HqpDims, data: HqpData, opts: HqpOpt
   for (let i = 0; i < mcAll; i++) {
     const own = i >= c0
     const go = m * gs
-    fill(gi.rows, go, 0.0, ncol)
-    rowTimesZ(ws, n, data.C, i * n, gi.rows, go)
-    const full = Math.sqrt(dot(data.C, i * n, data.C, i * n, n))
+    cRowTimesZ(ws, data, n, i, gi.rows, go, ws.xp)
+    fill(gi.rows, go + nz, 0.0, ncol - nz)
+    const full = Math.sqrt(rowSq)
     let nr2 = dot(gi.rows, go, gi.rows, go, nz)
-    const v = dot(data.C, i * n, ws.xp, 0, n)
+    const v = rowDotX
     const lo = own ? data.l[i] : ws.loR[i]
     const hi = own ? data.u[i] : ws.hiR[i]
     if (lo == -Infinity && hi == Infinity) continue
@@ -211,7 +472,7 @@ function buildRows (ws: HqpWorkspace, dims: HqpDims, data: HqpData, opts: HqpOpt
     }
     const nr = Math.sqrt(nr2)
     const inv = 1.0 / nr
-    for (let c = 0; c < ncol; c++) gi.rows[go + c] *= inv
+    scal(gi.rows, go, inv, ncol)
     gi.lo[m] = (lo - v) * inv
     gi.hi[m] = (hi - v) * inv
     gi.tol[m] = tl * inv
@@ -304,6 +565,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     sol.status = HQP_INFEASIBLE
     return sol.status
   }
+  indexCRows(ws, data, n, mcAll)
 
   // ---- start: x = xp + Z z over the whole space, fixed variables eliminated ----
   ws.nz = n
@@ -338,17 +600,23 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     let itersLeft = opts.maxIter
     // reduced equality rows A_k Z and right-hand sides b_k − A_k xp (current affine set)
     for (let i = 0; i < me; i++) {
-      rowTimesZ(ws, n, data.A, (a0 + i) * n, ws.AZ, i * s)
-      ws.rhs[i] = data.b[a0 + i] - dot(data.A, (a0 + i) * n, ws.xp, 0, n)
+      rowTimesZ(ws, n, data.A, (a0 + i) * n, ws.AZ, i * s, ws.xp)
+      ws.rhs[i] = data.b[a0 + i] - rowDotX
+      ws.aSq[i] = rowSq
     }
 
     // ---- 1. exact phase ----
     let exact = false
     let r = 0
+    // the exact phase's factorization of these rows, kept for step 3 when the level is relaxed
+    let factored = false
     // more equality rows than remaining directions: generically inconsistent, go to the relaxed
     // phase directly (it reaches the same optimal set, with w = 0 if the rows are consistent)
     if (me > ws.nz) r = -1
-    else if (me > 0) r = factorLevel(ws, data, n, a0, me, opts.tolFeas, opts.tolRank)
+    else if (me > 0) {
+      r = factorLevel(ws, data, n, a0, me, opts.tolFeas, opts.tolRank)
+      factored = ws.factorValid
+    }
     if (r >= 0) {
       stepAffine(ws, n, r)
       // work in the tentative set: swap in, swap back on failure
@@ -363,13 +631,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
         }
         for (let j = 0; j < n; j++) ws.t1[j] = ws.xp[j] - ws.x[j]
         if (ws.zIdentity) copy(gi.g, 0, ws.t1, 0, nzc)
-        else {
-          fill(gi.g, 0, 0.0, nzc)
-          for (let j = 0; j < n; j++) {
-            const c = ws.t1[j]
-            if (c != 0.0) axpy(gi.g, 0, c, ws.Z, j * s, nzc)
-          }
-        }
+        else matTVec(gi.g, 0, ws.Z, 0, s, ws.t1, 0, n, nzc)
         gi.maxIter = itersLeft
         const mode = opts.warmStart ? loadWarm(ws, k, 0) : GI_COLD
         const st = giSolve(gi, mode)
@@ -378,9 +640,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
         if (st == GI_OPTIMAL) {
           exact = true
           if (opts.warmStart) saveWarmList(ws, k, 0, gi.act, gi.actSide, gi.q)
-          for (let j = 0; j < n; j++) {
-            ws.x[j] = ws.xp[j] + (ws.zIdentity ? (j < nzc ? gi.x[j] : 0.0) : dot(ws.Z, j * s, gi.x, 0, nzc))
-          }
+          setPoint(ws, n, nzc)
         } else if (st != GI_INFEASIBLE) {
           sol.levelStatus[k] = st == GI_MAX_ITER ? LEVEL_MAX_ITER : LEVEL_NUMERICAL
           failed = true
@@ -417,38 +677,27 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     }
     const ng = nz + mc
     const gsd = gi.nMax
-    // Hzz = (A_kZ)ᵀ(A_kZ) (Σ_i AZ_iᵀAZ_i), g = −(A_kZ)ᵀ rhs
-    for (let a = 0; a < ng; a++) fill(ws.Hs, a * gsd, 0.0, ng)
+    // Hzz = (A_kZ)ᵀ(A_kZ) (Σ_i AZ_iᵀAZ_i), g = −(A_kZ)ᵀ rhs; the lower triangle (all the
+    // Cholesky factorization reads)
+    gramLower(ws.Hs, gsd, ws.AZ, s, me, nz)
+    for (let a = nz; a < ng; a++) fill(ws.Hs, a * gsd, 0.0, a + 1)
     fill(ws.gbase, 0, 0.0, ng)
-    for (let i = 0; i < me; i++) {
-      const ai = i * s
-      for (let a = 0; a < nz; a++) {
-        const c = ws.AZ[ai + a]
-        if (c != 0.0) axpy(ws.Hs, a * gsd, c, ws.AZ, ai, nz)
-      }
-      axpy(ws.gbase, 0, -ws.rhs[i], ws.AZ, ai, nz)
-    }
+    for (let i = 0; i < me; i++) axpy(ws.gbase, 0, -ws.rhs[i], ws.AZ, i * s, nz)
     let maxDiag = 0.0
     for (let a = 0; a < nz; a++) maxDiag = max(maxDiag, ws.Hs[a * gsd + a])
     for (let a = nz; a < ng; a++) ws.Hs[a * gsd + a] = 1.0
     let rho = 0.0
-    let bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
+    let bad = choleskyFactorPairs(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
     if (bad != 0) {
       rho = opts.rhoRel * max(1.0, maxDiag)
       for (let a = 0; a < nz; a++) ws.Hs[a * gsd + a] += rho
-      bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
+      bad = choleskyFactorPairs(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
       if (bad != 0) { sol.levelStatus[k] = LEVEL_NUMERICAL; failed = true; break }
     }
     // proximal centre: the previous level's point in these coordinates
     for (let j = 0; j < n; j++) ws.t1[j] = ws.x[j] - ws.xp[j]
     if (ws.zIdentity) copy(ws.zbar, 0, ws.t1, 0, nz)
-    else {
-      fill(ws.zbar, 0, 0.0, nz)
-      for (let j = 0; j < n; j++) {
-        const c = ws.t1[j]
-        if (c != 0.0) axpy(ws.zbar, 0, c, ws.Z, j * s, nz)
-      }
-    }
+    else matTVec(ws.zbar, 0, ws.Z, 0, s, ws.t1, 0, n, nz)
     let gscale = 1.0
     for (let a = 0; a < nz; a++) gscale = max(gscale, Math.abs(ws.gbase[a]))
     let mode = opts.warmStart ? loadWarm(ws, k, 1) : GI_COLD
@@ -502,9 +751,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
       if (polished) saveWarmList(ws, k, 1, ws.pAct, ws.pSide, ws.polishQ)
       else saveWarmList(ws, k, 1, gi.act, gi.actSide, gi.q)
     }
-    for (let j = 0; j < n; j++) {
-      ws.x[j] = ws.xp[j] + (ws.zIdentity ? (j < nz ? gi.x[j] : 0.0) : dot(ws.Z, j * s, gi.x, 0, nz))
-    }
+    setPoint(ws, n, nz)
     sol.levelStatus[k] = LEVEL_RELAXED
 
     // ---- 3. fix the level: A_k x = A_k x*, C_k rows within their relaxed bounds ----
@@ -512,14 +759,23 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     if (me > 0 && k < nl - 1) {
       // the nullspace of A_k Z; the particular point is x* itself (it meets A_k x = A_k x*
       // exactly, where a solve of the rows would amplify roundoff through small pivots)
-      for (let i = 0; i < me; i++) ws.rhs[i] = dot(ws.AZ, i * s, gi.x, 0, nz)
-      const r2 = factorLevel(ws, data, n, a0, me, Infinity, opts.tolRank)
-      stepAffine(ws, n, r2)
+      // The exact phase factored the same rows unless it skipped them: only the right-hand sides
+      // differ, and they only move the particular point, replaced here. Its way back left Z·M in
+      // Znext when it got that far; an inconsistent dependent row stopped it after the plain QR.
+      let r2 = r
+      if (!factored) {
+        for (let i = 0; i < me; i++) ws.rhs[i] = dot(ws.AZ, i * s, gi.x, 0, nz)
+        r2 = factorLevel(ws, data, n, a0, me, Infinity, opts.tolRank)
+        stepAffine(ws, n, r2)
+      } else if (r < 0) {
+        r2 = el.rank
+        stepAffine(ws, n, r2)
+      }
       if (r2 > 0) copy(ws.xpNext, 0, ws.x, 0, n)
       acceptAffine(ws, r2)
     }
     for (let i = c0; i < c0 + mc; i++) {
-      const v = dot(data.C, i * n, ws.x, 0, n)
+      const v = cRowDot(ws, data, n, i, ws.x)
       const l = data.l[i]
       const u = data.u[i]
       ws.loR[i] = v < l ? v : l
@@ -531,18 +787,20 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
 
   // ---- results ----
   copy(sol.x, 0, ws.x, 0, n)
+  // (rowDot skips zero blocks, exact for a finite x; otherwise every product must show)
+  const finite = allFinite(ws.x, 0, n)
   a0 = 0
   c0 = 0
   for (let k = 0; k < nl; k++) {
     let se = 0.0
     for (let i = a0; i < a0 + dims.me[k]; i++) {
-      const w = dot(data.A, i * n, ws.x, 0, n) - data.b[i]
+      const w = (finite ? rowDot(data.A, i * n, ws.x, n) : dot(data.A, i * n, ws.x, 0, n)) - data.b[i]
       sol.w[i] = w
       se += w * w
     }
     let si = 0.0
     for (let i = c0; i < c0 + dims.mc[k]; i++) {
-      const c = dot(data.C, i * n, ws.x, 0, n)
+      const c = finite ? cRowDot(ws, data, n, i, ws.x) : dot(data.C, i * n, ws.x, 0, n)
       const v = c < data.l[i] ? c - data.l[i] : (c > data.u[i] ? c - data.u[i] : 0.0)
       sol.v[i] = v
       si += v * v
@@ -558,7 +816,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     for (let k = 0; k < nl; k++) if (sol.levelStatus[k] == LEVEL_MAX_ITER) worst = HQP_MAX_ITER
     sol.status = worst
   }
-  if (!allFinite(sol.x, 0, n)) {
+  if (!finite) {
     fill(sol.x, 0, 0.0, n)
     sol.status = HQP_NUMERICAL
   }

@@ -9,41 +9,18 @@
 // pass removes the first one's roundoff, Fukaya et al., "CholeskyQR2", 2014); G = I + (T N_R)ᵀ(T N_R)
 // is well conditioned because every chosen pivot dominates its row. The same affine set as a QR of
 // all rows, for far fewer flops when many rows are singletons.
-// Reads ws.AZ (rows, stride nMax), ws.rhs. Writes ws.el.M (n × (n − r)), ws.el.delta (n) and the
-// dependent-row ordering of the QR of R; returns the rank r, −1 when a dependent row of R is
-// inconsistent, or −2 when the rows have no usable singleton (the caller then uses the plain QR).
+// Reads ws.AZ (rows, stride nMax), ws.rhs, ws.aSq. Writes ws.el.M (n × (n − r)), ws.el.delta (n)
+// and the dependent-row ordering of the QR of R; returns the rank r, −1 when a dependent row of R
+// is inconsistent, or −2 when the rows have no usable singleton (the caller then uses the plain
+// QR).
 import { HqpWorkspace } from './hqp-types'
-import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
-import { choleskyFactor } from '../linalg/cholesky'
-import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
+import { eliminationFactor, eliminationParticular } from '../qp/nullspace-elimination'
+import { qrNullspaceBasis } from '../linalg/householder-qr'
+import { choleskyQrPass } from '../linalg/cholesky-qr'
+import { dot, fill, copy } from '../linalg/dense-kernels'
 
 /** A pivot must be at least this fraction of its row's largest entry (bounds ‖T‖). */
 const PIVOT_REL: f64 = 0.1
-
-/**
- * One Cholesky–QR pass on W held by columns (Wt: k rows of length n, stride s): G = WᵀW = L·Lᵀ,
- * W ← W·L⁻ᵀ, i.e. column a ← (W_a − Σ_{b<a} L_ab·W_b) / L_aa (contiguous axpys of length n).
- * False when G is not numerically definite.
- */
-function cholQrPass (ws: HqpWorkspace, n: i32, k: i32): bool {
-  const Wt = ws.sWt
-  const s = ws.el.nzMax
-  const G = ws.sG
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b <= a; b++) G[a * s + b] = dot(Wt, a * s, Wt, b * s, n)
-  }
-  if (choleskyFactor(G, 0, G, 0, s, k, 1e-6) != 0) return false
-  for (let a = 0; a < k; a++) {
-    const wa = a * s
-    for (let b = 0; b < a; b++) {
-      const c = G[a * s + b]
-      if (c != 0.0) axpy(Wt, wa, -c, Wt, b * s, n)
-    }
-    const inv = 1.0 / G[a * s + a]
-    for (let j = 0; j < n; j++) Wt[wa + j] *= inv
-  }
-  return true
-}
 
 /**
  * Singleton elimination of the me rows in ws.AZ (full space, n columns; b: the stacked right-hand
@@ -98,7 +75,7 @@ export function singletonFactor (ws: HqpWorkspace, b: StaticArray<f64>, a0: i32,
     const ai = i * s
     const di = mr * s
     for (let p = 0; p < nF; p++) el.D[di + p] = A[ai + ws.sFree[p]]
-    const full = Math.sqrt(dot(A, ai, A, ai, n))
+    const full = Math.sqrt(ws.aSq[i])
     el.scale[mr] = full > 0.0 ? 1.0 / full : 1.0
     el.rhs[mr] = ws.rhs[i]
     ws.sRowOf[mr] = i
@@ -111,9 +88,8 @@ export function singletonFactor (ws: HqpWorkspace, b: StaticArray<f64>, a0: i32,
   const k = nF - rR
   // N_R (nF × k) and δ_R (nF) into ws.sN / ws.sDelta
   if (rR > 0) {
-    eliminationNullspace(el)
+    qrNullspaceBasis(Nr, 0, s, el.D, 0, s, nF, el.tau, rR)
     eliminationParticular(el)
-    for (let p = 0; p < nF; p++) copy(Nr, p * s, el.M, p * s, k)
     copy(ws.sDelta, 0, el.delta, 0, nF)
   } else {
     for (let p = 0; p < nF; p++) { fill(Nr, p * s, 0.0, k); Nr[p * s + p] = 1.0 }
@@ -127,22 +103,66 @@ export function singletonFactor (ws: HqpWorkspace, b: StaticArray<f64>, a0: i32,
     const np = p * s
     for (let a = 0; a < k; a++) Wt[a * s + j] = Nr[np + a]
   }
-  const row = ws.sRow
+  // row i of −T·N_R = Σ_p (−a_ip / a_i,js)·N_R[p], over the row's nonzeros (listed first), summed
+  // in p order in registers
+  const coef = ws.sRow
+  const idx = ws.sIdx
+  const zero = f64x2.splat(0.0)
+  const nrBase = changetype<usize>(Nr)
   for (let i = 0; i < me; i++) {
     const js = rowCol[i]
     if (js < 0) continue
     const ai = i * s
     const inv = 1.0 / A[ai + js]
     let t = ws.rhs[i]
-    fill(row, 0, 0.0, k)
+    let nnz = 0
     for (let p = 0; p < nF; p++) {
       const c = A[ai + ws.sFree[p]]
       if (c == 0.0) continue
       t -= c * ws.sDelta[p]
-      axpy(row, 0, -c * inv, Nr, p * s, k)
+      coef[nnz] = -c * inv
+      idx[nnz] = p
+      nnz++
     }
     el.delta[js] = t * inv
-    for (let a = 0; a < k; a++) Wt[a * s + js] = row[a]
+    // (eight columns per pass: four independent sums keep the adds from waiting on each other)
+    let a = 0
+    for (; a + 8 <= k; a += 8) {
+      let acc0 = zero
+      let acc1 = zero
+      let acc2 = zero
+      let acc3 = zero
+      for (let q = 0; q < nnz; q++) {
+        const pn = nrBase + (<usize>(idx[q] * s + a) << 3)
+        const c = f64x2.splat(coef[q])
+        acc0 = f64x2.add(acc0, f64x2.mul(c, v128.load(pn)))
+        acc1 = f64x2.add(acc1, f64x2.mul(c, v128.load(pn, 16)))
+        acc2 = f64x2.add(acc2, f64x2.mul(c, v128.load(pn, 32)))
+        acc3 = f64x2.add(acc3, f64x2.mul(c, v128.load(pn, 48)))
+      }
+      Wt[a * s + js] = f64x2.extract_lane(acc0, 0)
+      Wt[(a + 1) * s + js] = f64x2.extract_lane(acc0, 1)
+      Wt[(a + 2) * s + js] = f64x2.extract_lane(acc1, 0)
+      Wt[(a + 3) * s + js] = f64x2.extract_lane(acc1, 1)
+      Wt[(a + 4) * s + js] = f64x2.extract_lane(acc2, 0)
+      Wt[(a + 5) * s + js] = f64x2.extract_lane(acc2, 1)
+      Wt[(a + 6) * s + js] = f64x2.extract_lane(acc3, 0)
+      Wt[(a + 7) * s + js] = f64x2.extract_lane(acc3, 1)
+    }
+    for (; a + 2 <= k; a += 2) {
+      let acc = zero
+      for (let q = 0; q < nnz; q++) {
+        const pn = nrBase + (<usize>(idx[q] * s + a) << 3)
+        acc = f64x2.add(acc, f64x2.mul(f64x2.splat(coef[q]), v128.load(pn)))
+      }
+      Wt[a * s + js] = f64x2.extract_lane(acc, 0)
+      Wt[(a + 1) * s + js] = f64x2.extract_lane(acc, 1)
+    }
+    if (a < k) {
+      let acc = 0.0
+      for (let q = 0; q < nnz; q++) acc += coef[q] * Nr[idx[q] * s + a]
+      Wt[a * s + js] = acc
+    }
   }
   // dependent rows of R must hold at the particular point
   for (let q = rR; q < mr; q++) {
@@ -153,11 +173,35 @@ export function singletonFactor (ws: HqpWorkspace, b: StaticArray<f64>, a0: i32,
     if (Math.abs(res) > tolFeas * sc) return -1
   }
   if (k > 0) {
-    if (!cholQrPass(ws, n, k) || !cholQrPass(ws, n, k)) return -2
-    for (let j = 0; j < n; j++) {
-      const mj = j * s
-      for (let a = 0; a < k; a++) el.M[mj + a] = Wt[a * s + j]
-    }
+    if (!choleskyQrPass(Wt, 0, s, n, k, ws.sG, 0, s, 1e-6) || !choleskyQrPass(Wt, 0, s, n, k, ws.sG, 0, s, 1e-6)) return -2
+    transpose(el.M, Wt, s, k, n)
   }
   return ns + rR
+}
+
+/** m[j][a] = t[a][j], a < k, j < n (both stride s), in 2 × 2 blocks of lane pairs. */
+function transpose (m: StaticArray<f64>, t: StaticArray<f64>, s: i32, k: i32, n: i32): void {
+  const pm = changetype<usize>(m)
+  const pt = changetype<usize>(t)
+  const row = <usize>s << 3
+  let a = 0
+  for (; a + 2 <= k; a += 2) {
+    const t0 = pt + <usize>a * row
+    const m0 = pm + (<usize>a << 3)
+    let j = 0
+    for (; j + 2 <= n; j += 2) {
+      // [t_a,j  t_a,j+1], [t_a+1,j  t_a+1,j+1] → [t_a,j  t_a+1,j], [t_a,j+1  t_a+1,j+1]
+      const x = v128.load(t0 + (<usize>j << 3))
+      const y = v128.load(t0 + row + (<usize>j << 3))
+      v128.store(m0 + <usize>j * row, v128.shuffle<f64>(x, y, 0, 2))
+      v128.store(m0 + <usize>(j + 1) * row, v128.shuffle<f64>(x, y, 1, 3))
+    }
+    if (j < n) {
+      m[j * s + a] = t[a * s + j]
+      m[j * s + a + 1] = t[(a + 1) * s + j]
+    }
+  }
+  if (a < k) {
+    for (let j = 0; j < n; j++) m[j * s + a] = t[a * s + j]
+  }
 }

@@ -9,7 +9,7 @@
 // Storage (in place in D): after the call, row k (k < rank) holds R[0..k−1][k] in columns 0..k−1,
 // R_kk in column k and v_k[k+1..nc−1] in columns k+1..; rows k ≥ rank hold R[0..rank−1][k] in
 // columns 0..rank−1 (R12) and the residual in the rest. perm[k] is the original index of row k.
-import { dot, dot2, dot2A, dot2B, axpy, axpy2 } from './dense-kernels'
+import { dot, dot2, dot2A, dot2B, axpy, axpy2, fill, scal } from './dense-kernels'
 
 /**
  * Factors in place; returns the numerical rank r ≤ min(m, nc). Writes D (see header), tau[0..r),
@@ -49,11 +49,7 @@ export function householderQrPivoted (d: StaticArray<f64>, dof: i32, stride: i32
     if (best != k) {
       const ra = dof + k * stride
       const rb = dof + best * stride
-      for (let c = 0; c < nc; c++) {
-        const t = d[ra + c]
-        d[ra + c] = d[rb + c]
-        d[rb + c] = t
-      }
+      swapRows(d, ra, rb, nc)
       const tp = perm[k]
       perm[k] = perm[best]
       perm[best] = tp
@@ -70,13 +66,37 @@ export function householderQrPivoted (d: StaticArray<f64>, dof: i32, stride: i32
       const beta = alpha > 0.0 ? -nrm : nrm
       t = (beta - alpha) / beta
       const sc = 1.0 / (alpha - beta)
-      for (let c = 1; c < len; c++) d[rk + c] *= sc
+      scal(d, rk + 1, sc, len - 1)
       d[rk] = beta
     }
     tau[k] = t
     if (t != 0.0) {
-      // apply H_k to rows k+1..m−1 (columns k..nc−1), two rows per pass over v, downdate norms
+      // apply H_k to rows k+1..m−1 (columns k..nc−1), four then two rows per pass over v (each
+      // row summed as dot2 sums it), downdate norms
       let j = k + 1
+      const pv = changetype<usize>(d) + (<usize>(rk + 1) << 3)
+      const rowBytes = <usize>stride << 3
+      for (; j + 3 < m; j += 4) {
+        const r0 = dof + j * stride + k
+        const r1 = r0 + stride
+        const r2 = r1 + stride
+        const r3 = r2 + stride
+        const p0 = changetype<usize>(d) + (<usize>(r0 + 1) << 3)
+        dotRows4(p0, p0 + rowBytes, p0 + 2 * rowBytes, p0 + 3 * rowBytes, pv, len - 1)
+        const w0 = d[r0] + dotR0
+        const w1 = d[r1] + dotR1
+        const w2 = d[r2] + dotR2
+        const w3 = d[r3] + dotR3
+        d[r0] -= t * w0
+        d[r1] -= t * w1
+        d[r2] -= t * w2
+        d[r3] -= t * w3
+        axpyRows4(p0, -t * w0, p0 + rowBytes, -t * w1, p0 + 2 * rowBytes, -t * w2, p0 + 3 * rowBytes, -t * w3, pv, len - 1)
+        downdate(vn, vref, j, d[r0], d, r0 + 1, len - 1)
+        downdate(vn, vref, j + 1, d[r1], d, r1 + 1, len - 1)
+        downdate(vn, vref, j + 2, d[r2], d, r2 + 1, len - 1)
+        downdate(vn, vref, j + 3, d[r3], d, r3 + 1, len - 1)
+      }
       for (; j + 1 < m; j += 2) {
         const rj = dof + j * stride + k
         const r1 = rj + stride
@@ -103,6 +123,92 @@ export function householderQrPivoted (d: StaticArray<f64>, dof: i32, stride: i32
     }
   }
   return kmax
+}
+
+/** Exchanges d[a..a+n) and d[b..b+n) (disjoint), two entries at a time. */
+@inline function swapRows (d: StaticArray<f64>, a: i32, b: i32, n: i32): void {
+  const pa = changetype<usize>(d) + (<usize>a << 3)
+  const pb = changetype<usize>(d) + (<usize>b << 3)
+  let o: usize = 0
+  let i = 0
+  for (; i + 2 <= n; i += 2) {
+    const t = v128.load(pa + o)
+    v128.store(pa + o, v128.load(pb + o))
+    v128.store(pb + o, t)
+    o += 16
+  }
+  if (i < n) {
+    const t = load<f64>(pa + o)
+    store<f64>(pa + o, load<f64>(pb + o))
+    store<f64>(pb + o, t)
+  }
+}
+
+/** Results of dotRows4. */
+let dotR0: f64 = 0.0
+let dotR1: f64 = 0.0
+let dotR2: f64 = 0.0
+let dotR3: f64 = 0.0
+
+/**
+ * Four dot products of rows (byte addresses p0..p3) with v (pv), n entries each, every one summed
+ * as dot2 sums it (one lane pair, then the odd entry): the four-row pass equals two dot2 passes.
+ */
+@inline function dotRows4 (p0: usize, p1: usize, p2: usize, p3: usize, pv: usize, n: i32): void {
+  let s0 = f64x2.splat(0.0)
+  let s1 = s0
+  let s2 = s0
+  let s3 = s0
+  let o: usize = 0
+  let i = 0
+  for (; i + 2 <= n; i += 2) {
+    const c = v128.load(pv + o)
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(p0 + o), c))
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(p1 + o), c))
+    s2 = f64x2.add(s2, f64x2.mul(v128.load(p2 + o), c))
+    s3 = f64x2.add(s3, f64x2.mul(v128.load(p3 + o), c))
+    o += 16
+  }
+  let r0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1)
+  let r1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1)
+  let r2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1)
+  let r3 = f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1)
+  if (i < n) {
+    const c = load<f64>(pv + o)
+    r0 += load<f64>(p0 + o) * c
+    r1 += load<f64>(p1 + o) * c
+    r2 += load<f64>(p2 + o) * c
+    r3 += load<f64>(p3 + o) * c
+  }
+  dotR0 = r0
+  dotR1 = r1
+  dotR2 = r2
+  dotR3 = r3
+}
+
+/** row_q[i] += a_q·v[i], i < n, for four rows (byte addresses) sharing v. */
+@inline function axpyRows4 (p0: usize, a0: f64, p1: usize, a1: f64, p2: usize, a2: f64, p3: usize, a3: f64, pv: usize, n: i32): void {
+  const v0 = f64x2.splat(a0)
+  const v1 = f64x2.splat(a1)
+  const v2 = f64x2.splat(a2)
+  const v3 = f64x2.splat(a3)
+  let o: usize = 0
+  let i = 0
+  for (; i + 2 <= n; i += 2) {
+    const c = v128.load(pv + o)
+    v128.store(p0 + o, f64x2.add(v128.load(p0 + o), f64x2.mul(v0, c)))
+    v128.store(p1 + o, f64x2.add(v128.load(p1 + o), f64x2.mul(v1, c)))
+    v128.store(p2 + o, f64x2.add(v128.load(p2 + o), f64x2.mul(v2, c)))
+    v128.store(p3 + o, f64x2.add(v128.load(p3 + o), f64x2.mul(v3, c)))
+    o += 16
+  }
+  if (i < n) {
+    const c = load<f64>(pv + o)
+    store<f64>(p0 + o, load<f64>(p0 + o) + a0 * c)
+    store<f64>(p1 + o, load<f64>(p1 + o) + a1 * c)
+    store<f64>(p2 + o, load<f64>(p2 + o) + a2 * c)
+    store<f64>(p3 + o, load<f64>(p3 + o) + a3 * c)
+  }
 }
 
 /** vn[j]² −= a² (a: row j's entry that left the remaining part); exact recompute on cancellation. */
@@ -142,6 +248,158 @@ export function qrApplyQt (y: StaticArray<f64>, yo: i32, d: StaticArray<f64>, do
 /** y ← Q·y (nc entries) for the first r reflectors. */
 export function qrApplyQ (y: StaticArray<f64>, yo: i32, d: StaticArray<f64>, dof: i32, stride: i32, nc: i32, tau: StaticArray<f64>, r: i32): void {
   for (let k = r - 1; k >= 0; k--) reflect(y, yo, d, dof, stride, nc, tau, k)
+}
+
+/**
+ * Writes M = Q·[0; I] (nc × (nc − r), row-major at (m, mo), row stride ms) for the first r
+ * reflectors: the orthonormal basis of the complement of the factored columns. Each reflector is
+ * applied to the whole block, four (then two) columns at a time, instead of r dot/axpy pairs per
+ * column (qrApplyQ on unit vectors, whose short vectors leave the loops mostly overhead). Rows < j
+ * are still zero when H_j is applied, so row j is written rather than updated. vᵀM is summed in
+ * the order of dot's lanes, so M equals the column-by-column result bit for bit.
+ */
+export function qrNullspaceBasis (m: StaticArray<f64>, mo: i32, ms: i32, d: StaticArray<f64>, dof: i32, stride: i32, nc: i32, tau: StaticArray<f64>, r: i32): void {
+  const k = nc - r
+  if (k <= 0) return
+  for (let i = r; i < nc; i++) {
+    fill(m, mo + i * ms, 0.0, k)
+    m[mo + i * ms + i - r] = 1.0
+  }
+  const zero = f64x2.splat(0.0)
+  const rowBytes = <usize>ms << 3
+  for (let j = r - 1; j >= 0; j--) {
+    const t = tau[j]
+    if (t == 0.0) { fill(m, mo + j * ms, 0.0, k); continue }
+    // v_j[j+1..nc−1] (v_j[j] = 1 meets row j, still zero)
+    const pv0 = changetype<usize>(d) + (<usize>(dof + j * stride + j + 1) << 3)
+    const len = nc - j - 1
+    const pj = changetype<usize>(m) + (<usize>(mo + j * ms) << 3)
+    const vt = f64x2.splat(t)
+    const vnt = f64x2.splat(-t)
+    let c = 0
+    for (; c + 4 <= k; c += 4) {
+      // four columns (two lane pairs x, y) per pass: each v_j entry serves both
+      let s0x = zero
+      let s0y = zero
+      let s1x = zero
+      let s1y = zero
+      let s2x = zero
+      let s2y = zero
+      let s3x = zero
+      let s3y = zero
+      let pm = pj + rowBytes + (<usize>c << 3)
+      let pv = pv0
+      let o = 0
+      for (; o + 4 <= len; o += 4) {
+        let v = v128.load64_splat(pv)
+        s0x = f64x2.add(s0x, f64x2.mul(v, v128.load(pm)))
+        s0y = f64x2.add(s0y, f64x2.mul(v, v128.load(pm, 16)))
+        pm += rowBytes
+        v = v128.load64_splat(pv, 8)
+        s1x = f64x2.add(s1x, f64x2.mul(v, v128.load(pm)))
+        s1y = f64x2.add(s1y, f64x2.mul(v, v128.load(pm, 16)))
+        pm += rowBytes
+        v = v128.load64_splat(pv, 16)
+        s2x = f64x2.add(s2x, f64x2.mul(v, v128.load(pm)))
+        s2y = f64x2.add(s2y, f64x2.mul(v, v128.load(pm, 16)))
+        pm += rowBytes
+        v = v128.load64_splat(pv, 24)
+        s3x = f64x2.add(s3x, f64x2.mul(v, v128.load(pm)))
+        s3y = f64x2.add(s3y, f64x2.mul(v, v128.load(pm, 16)))
+        pm += rowBytes
+        pv += 32
+      }
+      let wx = f64x2.add(f64x2.add(s0x, s2x), f64x2.add(s1x, s3x))
+      let wy = f64x2.add(f64x2.add(s0y, s2y), f64x2.add(s1y, s3y))
+      for (; o < len; o++) {
+        const v = v128.load64_splat(pv)
+        wx = f64x2.add(wx, f64x2.mul(v, v128.load(pm)))
+        wy = f64x2.add(wy, f64x2.mul(v, v128.load(pm, 16)))
+        pv += 8
+        pm += rowBytes
+      }
+      const pjc = pj + (<usize>c << 3)
+      v128.store(pjc, f64x2.sub(zero, f64x2.mul(vt, wx)))
+      v128.store(pjc, f64x2.sub(zero, f64x2.mul(vt, wy)), 16)
+      const ax = f64x2.mul(vnt, wx)
+      const ay = f64x2.mul(vnt, wy)
+      pm = pjc + rowBytes
+      pv = pv0
+      for (let i = 0; i < len; i++) {
+        const v = v128.load64_splat(pv)
+        v128.store(pm, f64x2.add(v128.load(pm), f64x2.mul(ax, v)))
+        v128.store(pm, f64x2.add(v128.load(pm, 16), f64x2.mul(ay, v)), 16)
+        pv += 8
+        pm += rowBytes
+      }
+    }
+    for (; c + 2 <= k; c += 2) {
+      // w = v_jᵀ·M[j+1.., c..c+1]: four partial sums by offset mod 4, as dot's two accumulators
+      let s0 = zero
+      let s1 = zero
+      let s2 = zero
+      let s3 = zero
+      let pm = pj + rowBytes + (<usize>c << 3)
+      let pv = pv0
+      let o = 0
+      for (; o + 4 <= len; o += 4) {
+        s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(pv)), v128.load(pm)))
+        s1 = f64x2.add(s1, f64x2.mul(f64x2.splat(load<f64>(pv, 8)), v128.load(pm + rowBytes)))
+        s2 = f64x2.add(s2, f64x2.mul(f64x2.splat(load<f64>(pv, 16)), v128.load(pm + 2 * rowBytes)))
+        s3 = f64x2.add(s3, f64x2.mul(f64x2.splat(load<f64>(pv, 24)), v128.load(pm + 3 * rowBytes)))
+        pv += 32
+        pm += 4 * rowBytes
+      }
+      let w = f64x2.add(f64x2.add(s0, s2), f64x2.add(s1, s3))
+      for (; o < len; o++) {
+        w = f64x2.add(w, f64x2.mul(f64x2.splat(load<f64>(pv)), v128.load(pm)))
+        pv += 8
+        pm += rowBytes
+      }
+      // row j = −τ·w; rows i > j += (−τ·w)·v_i
+      v128.store(pj + (<usize>c << 3), f64x2.sub(zero, f64x2.mul(vt, w)))
+      const a = f64x2.mul(vnt, w)
+      pm = pj + rowBytes + (<usize>c << 3)
+      pv = pv0
+      for (let i = 0; i < len; i++) {
+        v128.store(pm, f64x2.add(v128.load(pm), f64x2.mul(a, f64x2.splat(load<f64>(pv)))))
+        pv += 8
+        pm += rowBytes
+      }
+    }
+    if (c < k) {
+      let s0 = 0.0
+      let s1 = 0.0
+      let s2 = 0.0
+      let s3 = 0.0
+      let pm = pj + rowBytes + (<usize>c << 3)
+      let pv = pv0
+      let o = 0
+      for (; o + 4 <= len; o += 4) {
+        s0 += load<f64>(pv) * load<f64>(pm)
+        s1 += load<f64>(pv, 8) * load<f64>(pm + rowBytes)
+        s2 += load<f64>(pv, 16) * load<f64>(pm + 2 * rowBytes)
+        s3 += load<f64>(pv, 24) * load<f64>(pm + 3 * rowBytes)
+        pv += 32
+        pm += 4 * rowBytes
+      }
+      let w = (s0 + s2) + (s1 + s3)
+      for (; o < len; o++) {
+        w += load<f64>(pv) * load<f64>(pm)
+        pv += 8
+        pm += rowBytes
+      }
+      store<f64>(pj + (<usize>c << 3), 0.0 - t * w)
+      const a = -t * w
+      pm = pj + rowBytes + (<usize>c << 3)
+      pv = pv0
+      for (let i = 0; i < len; i++) {
+        store<f64>(pm, load<f64>(pm) + a * load<f64>(pv))
+        pv += 8
+        pm += rowBytes
+      }
+    }
+  }
 }
 
 /** Solves R11ᵀ·w = b in place (r entries): row i of R11ᵀ is D[i][0..i]. */

@@ -6,8 +6,8 @@
 // representation on the independent ones (R12), which the caller uses to check consistency and to
 // name the rows behind an inconsistency. The dense QP applies it once (to the free variables); the
 // hierarchical QP applies it again at each level inside the previous nullspace.
-import { householderQrPivoted, qrApplyQ, qrApplyQt, qrSolveR, qrSolveRt } from '../linalg/householder-qr'
-import { dot, fill } from '../linalg/dense-kernels'
+import { householderQrPivoted, qrApplyQ, qrApplyQt, qrSolveR, qrSolveRt, qrNullspaceBasis } from '../linalg/householder-qr'
+import { dot, fill, scal } from '../linalg/dense-kernels'
 
 export class Elimination {
   mMax: i32
@@ -63,29 +63,15 @@ export function eliminationFactor (el: Elimination, m: i32, nz: i32, tolRank: f6
   const s = el.nzMax
   for (let i = 0; i < m; i++) {
     const c = el.scale[i]
-    for (let j = 0; j < nz; j++) el.D[i * s + j] *= c
+    scal(el.D, i * s, c, nz)
   }
   el.rank = householderQrPivoted(el.D, 0, s, m, nz, el.tau, el.perm, tolRank, el.vn, el.vref)
   return el.rank
 }
 
-/**
- * Writes the nullspace basis el.M = Q·[0; I] (nz × (nz − rank)), column by column (each column is
- * Q applied to a unit vector: r dot/axpy pairs of length ≤ nz, fewer and longer than a row-wise
- * application to M).
- */
+/** Writes the nullspace basis el.M = Q·[0; I] (nz × (nz − rank), stride nzMax). */
 export function eliminationNullspace (el: Elimination): void {
-  const nz = el.nz
-  const r = el.rank
-  const k = nz - r
-  const s = el.nzMax
-  const y = el.w
-  for (let c = 0; c < k; c++) {
-    fill(y, 0, 0.0, nz)
-    y[r + c] = 1.0
-    qrApplyQ(y, 0, el.D, 0, s, nz, el.tau, r)
-    for (let i = 0; i < nz; i++) el.M[i * s + c] = y[i]
-  }
+  qrNullspaceBasis(el.M, 0, el.nzMax, el.D, 0, el.nzMax, el.nz, el.tau, el.rank)
 }
 
 /**
