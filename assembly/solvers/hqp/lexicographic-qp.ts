@@ -26,7 +26,7 @@ import { HqpDims, HqpData, HqpOptions, HqpSolution, HqpWorkspace, HQP_OPTIMAL, H
 import { GI_OPTIMAL, GI_INFEASIBLE, GI_MAX_ITER } from '../qp/gi-workspace'
 import { giSolve, GI_COLD, GI_WARM, GI_REUSE } from '../qp/goldfarb-idnani'
 import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
-import { choleskyFactorPairs } from '../linalg/cholesky-pairs'
+import { choleskyFactor } from '../linalg/cholesky'
 import { polishRelaxedLevel } from './level-polish'
 import { singletonFactor } from './singleton-elimination'
 import { dot, axpy, fill, copy, scal, allFinite } from '../linalg/dense-kernels'
@@ -687,11 +687,11 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
     for (let a = 0; a < nz; a++) maxDiag = max(maxDiag, ws.Hs[a * gsd + a])
     for (let a = nz; a < ng; a++) ws.Hs[a * gsd + a] = 1.0
     let rho = 0.0
-    let bad = choleskyFactorPairs(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
+    let bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
     if (bad != 0) {
       rho = opts.rhoRel * max(1.0, maxDiag)
       for (let a = 0; a < nz; a++) ws.Hs[a * gsd + a] += rho
-      bad = choleskyFactorPairs(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
+      bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
       if (bad != 0) { sol.levelStatus[k] = LEVEL_NUMERICAL; failed = true; break }
     }
     // proximal centre: the previous level's point in these coordinates

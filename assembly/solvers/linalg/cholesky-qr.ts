@@ -5,10 +5,10 @@
 // The Gram matrix is formed in 2 × 2 blocks of columns (each loaded column serves two products),
 // factored two rows at a time, and each column's triangular update is summed in registers, one
 // store per entry instead of one per term. Every entry is summed in the order of dot and axpy
-// (dense-kernels.ts), so the result equals the plain dot/axpy loops and choleskyFactor (cholesky.ts)
-// bit for bit (the factorization: cholesky-pairs.ts).
+// (dense-kernels.ts), so the result equals the plain dot/axpy loops bit for bit (the factorization:
+// choleskyFactor, cholesky.ts).
 // Reads and writes Wt; writes the Gram matrix and its factor L into the lower triangle of G.
-import { choleskyFactorPairs } from './cholesky-pairs'
+import { choleskyFactor } from './cholesky'
 import { dot } from './dense-kernels'
 
 /** Results of dot2x2. */
@@ -100,7 +100,7 @@ export function choleskyQrPass (wt: StaticArray<f64>, wo: i32, wstride: i32, n: 
     const ga = go + a * gstride
     for (let b = 0; b <= a; b++) g[ga + b] = dot(wt, wo + a * wstride, wt, wo + b * wstride, n)
   }
-  if (choleskyFactorPairs(g, go, g, go, gstride, k, pivotMin) != 0) return false
+  if (choleskyFactor(g, go, g, go, gstride, k, pivotMin) != 0) return false
   // ---- W ← W·L⁻ᵀ, column by column, eight entries of the column at a time in registers ----
   for (let c = 0; c < k; c++) {
     const gc = go + c * gstride
