@@ -165,7 +165,7 @@ export class SrbdDynamics {
         t1[3 * a + c] = skewAt(hx, hy, hz, a, c) - wI
       }
     }
-    mul3(wA, Iwi, t1)
+    mulAB(wA, Iwi, 0, t1)
     // ∂(E⁻¹ w)/∂Θ at w = ω_mid
     const dE = this.dE
     eulerRateInverseDerivative(dE, th, ps, mx, my)
@@ -173,9 +173,9 @@ export class SrbdDynamics {
     fill(A, Ao, 0.0, 144)
     const hdt2 = 0.5 * dt * dt
     // Θ rows: I + dt ∂E⁻¹/∂Θ + ½dt² E⁻¹ ∂α/∂Θ | ½dt² E⁻¹ ∂α/∂p | dt E⁻¹ (I + ½dt ∂α/∂ω) | 0
-    mul3(t1, E, dA)
-    mul3(t2, E, pA)
-    mul3(t3, E, wA)
+    mulAB(t1, E, 0, dA)
+    mulAB(t2, E, 0, pA)
+    mulAB(t3, E, 0, wA)
     for (let a = 0; a < 3; a++) {
       for (let c = 0; c < 3; c++) {
         A[Ao + 12 * a + c] = (a == c ? 1.0 : 0.0) + dt * dE[3 * a + c] + hdt2 * t1[3 * a + c]
@@ -198,7 +198,7 @@ export class SrbdDynamics {
     for (let i = 0; i < this.nfeet; i++) {
       if (stance[so + i] == 0) continue
       crossLeft(fA, Iwi, r[ro + 3 * i] - px, r[ro + 3 * i + 1] - py, r[ro + 3 * i + 2] - pz)
-      mul3(t1, E, fA)
+      mulAB(t1, E, 0, fA)
       for (let a = 0; a < 3; a++) {
         for (let c = 0; c < 3; c++) {
           B[Bo + nu * a + col + c] = hdt2 * t1[3 * a + c]
@@ -227,13 +227,6 @@ function crossLeft (out: StaticArray<f64>, M: StaticArray<f64>, x: f64, y: f64, 
     out[3 * a] = m1 * z - m2 * y
     out[3 * a + 1] = -m0 * z + m2 * x
     out[3 * a + 2] = m0 * y - m1 * x
-  }
-}
-
-/** out = A B (3 × 3); out must not alias A or B. */
-function mul3 (out: StaticArray<f64>, A: StaticArray<f64>, B: StaticArray<f64>): void {
-  for (let a = 0; a < 3; a++) {
-    for (let c = 0; c < 3; c++) out[3 * a + c] = A[3 * a] * B[c] + A[3 * a + 1] * B[3 + c] + A[3 * a + 2] * B[6 + c]
   }
 }
 
