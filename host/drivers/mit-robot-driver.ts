@@ -95,6 +95,11 @@ export class MitRobotDriver {
   readonly sequencers: Array<Cia402Sequencer | null>
   /** the EtherCAT section of the newest STATE (null without an EtherCAT bus) */
   ecat: EcatSection | null = null
+  /** the working counter of the newest STATE whose EtherCAT section was FRESH (a STATE sent before the
+   * cycle frame came back reports 0, which says nothing about the slaves) */
+  ecatWkc = 0
+  /** STATEs whose EtherCAT section was not FRESH */
+  ecatStale = 0
   readonly n: number
   /** Joint state of the newest replies, actuator order. */
   readonly q: Float64Array
@@ -458,7 +463,11 @@ export class MitRobotDriver {
 
   private onState (st: State): void {
     const active = this.phase === 'entering' || this.phase === 'soft' || this.phase === 'running'
-    if (this.ecatBus >= 0) this.ecat = st.ecat[this.ecatBus]
+    if (this.ecatBus >= 0) {
+      const e = this.ecat = st.ecat[this.ecatBus]
+      if ((e.flags & EcatSectionFlag.FRESH) !== 0) this.ecatWkc = e.wkc
+      else this.ecatStale++
+    }
     for (let j = 0; j < this.n; j++) {
       const sl = st.slot[this.slot[j]]
       if ((sl.flags & StateSlotFlag.FRESH) === 0 || sl.len === 0) continue

@@ -47,7 +47,8 @@ export class DriverPlantPort implements PlantPort {
     if (e !== null) {
       // the EtherCAT segment behind the bridge (PROTOCOL.md §5)
       out.ecat = ['idle', 'start-up', 'OP', 'degraded', 'failed'][e.master] ?? String(e.master)
-      out.ecat_wkc = `${e.wkc}/${e.wkc_expected}`
+      out.ecat_wkc = `${d.ecatWkc}/${e.wkc_expected}`
+      out.ecat_stale = d.ecatStale
       out.ecat_in_op = e.n_op
       if (s.diag.n_ecat > 0) out.ecat_dc_jitter_us = Math.round(s.diag.ecat[0].dc_jitter_ns / 100) / 10
     }
