@@ -215,12 +215,16 @@ function residualsZero (dims: OcpDims, ws: OcpWorkspace, sol: OcpSolution): f64 
   return 0.0
 }
 
-/** Barrier Hessian Ĥ = Q̃ + G̃ᵀWG̃ into ws.L (lower triangle); W = λ/s unless givenW (then ws.W as set). */
-function barrierHessian (dims: OcpDims, ws: OcpWorkspace, givenW: bool = false): void {
+/**
+ * Barrier Hessian Ĥ = Q̃ + G̃ᵀWG̃ into ws.L (lower triangle) for stages 0..kTop (all when
+ * kTop < 0); W = λ/s unless givenW (then ws.W as set).
+ */
+function barrierHessian (dims: OcpDims, ws: OcpWorkspace, givenW: bool = false, kTop: i32 = -1): void {
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
-  for (let k = 0; k <= N; k++) {
+  const k1 = kTop < 0 || kTop > N ? N : kTop
+  for (let k = 0; k <= k1; k++) {
     const ny = ws.ny[k]
     const lk = k * NY * NY
     for (let a = 0; a < ny; a++) copy(ws.L, lk + a * NY, ws.Qr, lk + a * NY, a + 1)
@@ -372,6 +376,8 @@ function initWarm (dims: OcpDims, ws: OcpWorkspace, shift: bool): void {
         else if (up) side = -1.0
       }
       ws.rg[gi] = side
+      ws.gl0[gi] = side == 1.0 ? ws.pll[gs] : 0.0
+      ws.gu0[gi] = side == -1.0 ? ws.plu[gs] : 0.0
       // slacks from the warm primal point, lifted off the boundary; multipliers lifted likewise
       if (ws.hasL[gi] != 0.0) {
         ws.sl[gi] = max(WARM_SLACK, gy - ws.lgr[gi])
@@ -566,15 +572,16 @@ function polishGap (dims: OcpDims, ws: OcpWorkspace): f64 {
 }
 
 /**
- * Augmented-Lagrangian passes on the current active set (ws.rg, ws.W), one factorization. Returns
- * true when the residuals (ws.rd, ws.rdyn) are those of the final iterate.
+ * Augmented-Lagrangian passes on the current active set (ws.rg, ws.W), one factorization (of
+ * stages 0..kTop: the later ones kept from the previous round, whose rows there are unchanged).
+ * Returns true when the residuals (ws.rd, ws.rdyn) are those of the final iterate.
  */
-function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, atZero: bool): bool {
+function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, atZero: bool, kTop: i32): bool {
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
-  barrierHessian(dims, ws, true)
-  riccatiFactor(dims, ws, opts.pivotFloor)
+  barrierHessian(dims, ws, true, kTop)
+  riccatiFactor(dims, ws, opts.pivotFloor, kTop)
   sol.polishRounds++
   let prevGap = Infinity
   let prevDyn = Infinity
@@ -663,13 +670,22 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
         else if (au) side = -1.0
         ws.rg[gi] = side
       }
-      if (side != 1.0) ws.ll[gi] = 0.0
-      if (side != -1.0) ws.lu[gi] = 0.0
+      if (guess) {
+        // the previous solution's multipliers, not the interior point's lifted ones: the
+        // augmented Lagrangian starts from them, and a lifted one costs it passes
+        ws.ll[gi] = ws.gl0[gi]
+        ws.lu[gi] = ws.gu0[gi]
+      } else {
+        if (side != 1.0) ws.ll[gi] = 0.0
+        if (side != -1.0) ws.lu[gi] = 0.0
+      }
       if (side != 0.0) atZero = false
     }
   }
   let settled = false
   let current = false
+  // the latest stage whose active rows changed in the last round: the next factorization starts there
+  let kTop = N
   for (let round = 0; round < maxRounds && !settled; round++) {
     for (let k = 0; k <= N; k++) {
       let dmax = 1.0
@@ -679,8 +695,9 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
         ws.W[gi] = ws.rg[gi] != 0.0 ? 1e5 * dmax : 0.0
       }
     }
-    current = polishPasses(dims, opts, sol, ws, atZero)
+    current = polishPasses(dims, opts, sol, ws, atZero, kTop)
     atZero = false
+    kTop = -1
     let lmax = 1.0
     for (let k = 0; k <= N; k++) for (let li = 0, ln = ws.nLive[k]; li < ln; li++) { const gi = unchecked(ws.live[k * NG + li]); lmax = max(lmax, max(ws.ll[gi], ws.lu[gi])) }
     settled = true
@@ -691,13 +708,14 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
         const side = ws.rg[gi]
         if (side == 0.0) {
           const gy = rowValue(ws, gi, m)
-          if (ws.hasL[gi] != 0.0 && gy - ws.lgr[gi] < -1e-13 * max(1.0, Math.abs(ws.lgr[gi]))) { ws.rg[gi] = 1.0; settled = false }
-          else if (ws.hasU[gi] != 0.0 && ws.ugr[gi] - gy < -1e-13 * max(1.0, Math.abs(ws.ugr[gi]))) { ws.rg[gi] = -1.0; settled = false }
+          if (ws.hasL[gi] != 0.0 && gy - ws.lgr[gi] < -1e-13 * max(1.0, Math.abs(ws.lgr[gi]))) { ws.rg[gi] = 1.0; settled = false; kTop = k }
+          else if (ws.hasU[gi] != 0.0 && ws.ugr[gi] - gy < -1e-13 * max(1.0, Math.abs(ws.ugr[gi]))) { ws.rg[gi] = -1.0; settled = false; kTop = k }
         } else if ((side > 0.0 ? ws.ll[gi] : ws.lu[gi]) < -1e-10 * lmax) {
           ws.rg[gi] = 0.0
           ws.ll[gi] = 0.0
           ws.lu[gi] = 0.0
           settled = false
+          kTop = k
         }
       }
     }

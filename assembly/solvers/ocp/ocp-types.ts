@@ -265,6 +265,9 @@ export class OcpWorkspace {
   asl: StaticArray<f64>
   asu: StaticArray<f64>
   all: StaticArray<f64>
+  /** The warm start's multipliers before lifting (lower, upper side): the active-set start's. */
+  gl0: StaticArray<f64>
+  gu0: StaticArray<f64>
   alu: StaticArray<f64>
   // ---- Newton system and Riccati factors ----
   W: StaticArray<f64>
@@ -281,6 +284,8 @@ export class OcpWorkspace {
   tv: StaticArray<f64>
   tw: StaticArray<f64>
   floored: i32 = 0
+  /** Pivots floored per stage in the last factorization of that stage (N + 1). */
+  flooredAt: StaticArray<i32>
   /** The iterate is initCold's (y = 0, π = 0) and has not moved since. */
   coldStart: bool = false
   /** Set by a warm start: rg holds the previous solution's active set, the active-set start's guess. */
@@ -345,6 +350,7 @@ export class OcpWorkspace {
     this.hasU = new StaticArray<f64>(S * ng)
     this.live = new StaticArray<i32>(S * ng)
     this.nLive = new StaticArray<i32>(S)
+    this.flooredAt = new StaticArray<i32>(S)
     this.y = new StaticArray<f64>(S * ny)
     this.pi = new StaticArray<f64>(S * nx)
     this.sl = new StaticArray<f64>(S * ng)
@@ -364,6 +370,8 @@ export class OcpWorkspace {
     this.asl = new StaticArray<f64>(S * ng)
     this.asu = new StaticArray<f64>(S * ng)
     this.all = new StaticArray<f64>(S * ng)
+    this.gl0 = new StaticArray<f64>(S * ng)
+    this.gu0 = new StaticArray<f64>(S * ng)
     this.alu = new StaticArray<f64>(S * ng)
     this.W = new StaticArray<f64>(S * ng)
     this.rg = new StaticArray<f64>(S * ng)

@@ -124,15 +124,19 @@ function choleskyFloor2 (l: StaticArray<f64>, lo: i32, stride: i32, n: i32, floo
   return floored
 }
 
-/** Factors: ws.L (stage blocks) must hold Ĥ_k (lower triangle) on entry; holds L_k on return. */
-export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64): void {
+/**
+ * Factors: ws.L (stage blocks) must hold Ĥ_k (lower triangle) on entry; holds L_k on return.
+ * Stages above kTop keep their factors from the last call (the recursion runs backward, so a
+ * change of Ĥ at stages ≤ kTop leaves the later factors as they were).
+ */
+export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64, kTop: i32 = -1): void {
   const N = dims.N
   const nx = dims.nx
   const NY = ws.nyMax
   const L = ws.L
   const Lt = ws.Lt
-  ws.floored = 0
-  for (let k = N; k >= 0; k--) {
+  const k0 = kTop < 0 || kTop > N ? N : kTop
+  for (let k = k0; k >= 0; k--) {
     const ny = ws.ny[k]
     const lk = k * NY * NY
     if (k < N) {
@@ -194,8 +198,11 @@ export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64)
     // terms of active rows inflate by many orders near convergence
     let dmax = 1.0
     for (let a = 0; a < ny; a++) dmax = max(dmax, Math.abs(ws.Qr[lk + a * NY + a]))
-    ws.floored += choleskyFloor2(L, lk, NY, ny, pivotFloor * dmax, ws.tw)
+    unchecked(ws.flooredAt[k] = choleskyFloor2(L, lk, NY, ny, pivotFloor * dmax, ws.tw))
   }
+  let floored = 0
+  for (let k = 0; k <= N; k++) floored += unchecked(ws.flooredAt[k])
+  ws.floored = floored
 }
 
 /**

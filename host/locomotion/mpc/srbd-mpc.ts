@@ -32,7 +32,7 @@ export interface SrbdMpcParams {
   wTerminalScale?: number
   qpMaxIter?: number
   qpTol?: number
-  /** Active-set polish of each QP solution (default off). */
+  /** Active-set polish of each QP solution (default on). */
   qpPolish?: boolean
   /** Override the model's mass [kg] and inertia about the CoM in base axes (9, row-major). */
   mass?: number
