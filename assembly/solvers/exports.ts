@@ -422,7 +422,9 @@ export function ocpRun (h: usize): i32 {
  * Info: 0 status, 1 iterations, 2 objective, 3 stationarity residual, 4 equality residual,
  * 5 μ, 6 setup error (OCP_E_*), 7 stage of the setup error, 8 warm (0 cold, 1 warm, 2 warm then cold),
  * 9 Riccati pivots floored in the last factorization, 10 active-set polish accepted (1) or not (0),
- * 11 active-set rounds (factorizations) and 12 augmented-Lagrangian passes (Riccati solves) of the polish.
+ * 11 active-set rounds and 12 augmented-Lagrangian passes (Riccati solves) of the polish, 13 rank-one
+ * changes of the factors between its rounds (a round after a few row changes updates the factors
+ * instead of factoring).
  */
 export function ocpInfo (h: usize, i: i32): f64 {
   const q = ocp(h)
@@ -441,6 +443,7 @@ export function ocpInfo (h: usize, i: i32): f64 {
     case 10: return <f64>s.polished
     case 11: return <f64>s.polishRounds
     case 12: return <f64>s.polishPasses
+    case 13: return <f64>s.polishUpdates
     default: throw new Error('ocpInfo: unknown info id')
   }
 }

@@ -89,9 +89,11 @@ export interface OcpResult {
   warm: number
   /** The interior-point point was refined on its active set (see OcpOptions.polish). */
   polished: boolean
-  /** The polish's active-set rounds (Riccati factorizations) and augmented-Lagrangian passes (Riccati solves). */
+  /** The polish's active-set rounds (each a factorization, or rank-one updates of it) and augmented-Lagrangian passes (Riccati solves). */
   polishRounds: number
   polishPasses: number
+  /** Rank-one changes of the Riccati factors between active-set rounds (instead of factorizations). */
+  polishUpdates: number
 }
 
 export interface OcpSizes { Nmax: number, nxMax: number, nuMax: number, ngMax: number, neMax: number }
@@ -240,7 +242,8 @@ export class OcpQp {
       warm: w.ocpInfo(h, 8),
       polished: w.ocpInfo(h, 10) !== 0,
       polishRounds: w.ocpInfo(h, 11),
-      polishPasses: w.ocpInfo(h, 12)
+      polishPasses: w.ocpInfo(h, 12),
+      polishUpdates: w.ocpInfo(h, 13)
     }
   }
 

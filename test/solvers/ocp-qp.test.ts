@@ -250,6 +250,33 @@ test('warm active-set start: the previous solution\'s active rows (small multipl
   }
 })
 
+test('active-set rounds after a few row changes update the Riccati factors (rank-one up- and downdates) instead of factoring: a warm-started sequence with large state jumps gives the cold answers', async () => {
+  const w = await loadForTest('release')
+  const warm = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  warm.setOption('warmStart', true)
+  const cold = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  const rng = new Rng(9)
+  const base = centroidalMpc(rng, { N: 20 })
+  const binding: OcpProblem = { ...base, stages: base.stages.map((s) => (s.ug === undefined ? s : { ...s, ug: Float64Array.from(s.ug, (v, r) => (r % 5 === 4 ? 45 : v)) })) }
+  let updates = 0
+  let multi = 0
+  let worst = 0
+  for (let step = 0; step < 16; step++) {
+    // jumps of 0.1 in every state: some rows enter the active set, some leave it
+    const p = { ...binding, x0: Float64Array.from(binding.x0 as Float64Array, (v) => v + 0.1 * rng.normal()) }
+    const a = warm.solve(p)
+    const b = cold.solve(p)
+    assert.is(a.statusName, 'optimal', `step ${step}`)
+    let dx = 0
+    for (let k = 0; k <= 20; k++) for (let i = 0; i < a.u[k].length; i++) dx = Math.max(dx, Math.abs(a.u[k][i] - b.u[k][i]))
+    worst = Math.max(worst, dx)
+    updates += a.polishUpdates
+    if (a.polishRounds > 1) multi++
+  }
+  assert.ok(updates >= 5 && multi >= 3, `${updates} rank-one updates in ${multi} solves with more than one round`)
+  assert.ok(worst <= 1e-7, `warm (updated factors) vs cold: ${worst}`)
+})
+
 test('no allocation: heap top and memory size unchanged over 300 solves', async () => {
   const w = await loadForTest('release')
   const ocp = new OcpQp(w, OCP_SIZES)

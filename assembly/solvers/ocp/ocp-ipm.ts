@@ -27,7 +27,7 @@
 // Reads dims, data, opts. Writes sol (x, u, multipliers, gains, status); never allocates.
 import { OcpDims, OcpData, OcpBlocks, OcpOptions, OcpSolution, OcpWorkspace, OCP_OPTIMAL, OCP_INFEASIBLE, OCP_MAX_ITER, OCP_NUMERICAL, OCP_E_NONE, OCP_E_BOUNDS, OCP_E_INFEASIBLE_ROW } from './ocp-types'
 import { ocpReduce, ocpExpand, ocpProject, x0Column } from './ocp-reduce'
-import { riccatiFactor, riccatiSolve, riccatiCostToGo } from './riccati'
+import { riccatiFactor, riccatiSolve, riccatiCostToGo, riccatiRankOne } from './riccati'
 import { eliminationMultipliers } from '../qp/nullspace-elimination'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 import { lowerSolve, lowerTransSolve } from '../linalg/cholesky'
@@ -572,16 +572,19 @@ function polishGap (dims: OcpDims, ws: OcpWorkspace): f64 {
 }
 
 /**
- * Augmented-Lagrangian passes on the current active set (ws.rg, ws.W), one factorization (of
- * stages 0..kTop: the later ones kept from the previous round, whose rows there are unchanged).
- * Returns true when the residuals (ws.rd, ws.rdyn) are those of the final iterate.
+ * Augmented-Lagrangian passes on the current active set (ws.rg, ws.W) on one factorization: made
+ * here when factor (of stages 0..kTop: the later ones kept from the previous round, whose rows there
+ * are unchanged), else already updated by the caller. Returns true when the residuals (ws.rd,
+ * ws.rdyn) are those of the final iterate.
  */
-function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, atZero: bool, kTop: i32): bool {
+function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorkspace, atZero: bool, factor: bool, kTop: i32): bool {
   const N = dims.N
   const NY = ws.nyMax
   const NG = dims.ngMax
-  barrierHessian(dims, ws, true, kTop)
-  riccatiFactor(dims, ws, opts.pivotFloor, kTop)
+  if (factor) {
+    barrierHessian(dims, ws, true, kTop)
+    riccatiFactor(dims, ws, opts.pivotFloor, kTop)
+  }
   sol.polishRounds++
   let prevGap = Infinity
   let prevDyn = Infinity
@@ -635,6 +638,17 @@ function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: Oc
   return false
 }
 
+/** Row changes of a polish round handled by rank-one changes of the factors (each O(k·ny²), a factorization ≈ 8 of them). */
+const POLISH_UPDATES = 4
+
+/** max(1, largest diagonal entry of Q̃_k): the scale of the stage's augmented-Lagrangian weight. */
+function stageDiagMax (ws: OcpWorkspace, k: i32): f64 {
+  const NY = ws.nyMax
+  let dmax = 1.0
+  for (let a = 0; a < ws.ny[k]; a++) dmax = max(dmax, Math.abs(ws.Qr[k * NY * NY + a * NY + a]))
+  return dmax
+}
+
 /**
  * Active-set polish (a few rounds of a primal-dual active-set method started from the interior
  * point's guess, λ > s): each round enforces the active rows by an augmented Lagrangian with weight
@@ -684,20 +698,40 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
   }
   let settled = false
   let current = false
-  // the latest stage whose active rows changed in the last round: the next factorization starts there
+  // the latest stage whose active rows changed in the last round: a factorization starts there
   let kTop = N
+  // rows that changed in the last round (ws.chg; more than POLISH_UPDATES: refactor)
+  let nChg = 0
   for (let round = 0; round < maxRounds && !settled; round++) {
-    for (let k = 0; k <= N; k++) {
-      let dmax = 1.0
-      for (let a = 0; a < ws.ny[k]; a++) dmax = max(dmax, Math.abs(ws.Qr[k * NY * NY + a * NY + a]))
-      for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
-        const gi = unchecked(ws.live[k * NG + li])
-        ws.W[gi] = ws.rg[gi] != 0.0 ? 1e5 * dmax : 0.0
+    // after a few row changes, rank-one changes of the factors (riccatiRankOne) instead of a
+    // factorization; a failed downdate refactors
+    let factor = round == 0 || nChg > POLISH_UPDATES
+    for (let c = 0; c < nChg && !factor; c++) {
+      const gi = unchecked(ws.chg[c])
+      const k = gi / NG
+      const wNew = ws.rg[gi] != 0.0 ? 1e5 * stageDiagMax(ws, k) : 0.0
+      const dw = wNew - ws.W[gi]
+      ws.W[gi] = wNew
+      const sq = Math.sqrt(Math.abs(dw))
+      const ro = gi * NY
+      fill(ws.tv, 0, 0.0, ws.ny[k])
+      for (let t = 0; t < ws.gCnt[gi]; t++) { const a = ws.gIdx[ro + t]; ws.tv[a] = sq * ws.Gr[ro + a] }
+      if (!riccatiRankOne(dims, ws, k, dw > 0.0 ? 1.0 : -1.0, opts.pivotFloor)) factor = true
+      else sol.polishUpdates++
+    }
+    if (factor) {
+      for (let k = 0; k <= N; k++) {
+        const rho = 1e5 * stageDiagMax(ws, k)
+        for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
+          const gi = unchecked(ws.live[k * NG + li])
+          ws.W[gi] = ws.rg[gi] != 0.0 ? rho : 0.0
+        }
       }
     }
-    current = polishPasses(dims, opts, sol, ws, atZero, kTop)
+    current = polishPasses(dims, opts, sol, ws, atZero, factor, kTop)
     atZero = false
     kTop = -1
+    nChg = 0
     let lmax = 1.0
     for (let k = 0; k <= N; k++) for (let li = 0, ln = ws.nLive[k]; li < ln; li++) { const gi = unchecked(ws.live[k * NG + li]); lmax = max(lmax, max(ws.ll[gi], ws.lu[gi])) }
     settled = true
@@ -708,14 +742,24 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
         const side = ws.rg[gi]
         if (side == 0.0) {
           const gy = rowValue(ws, gi, m)
-          if (ws.hasL[gi] != 0.0 && gy - ws.lgr[gi] < -1e-13 * max(1.0, Math.abs(ws.lgr[gi]))) { ws.rg[gi] = 1.0; settled = false; kTop = k }
-          else if (ws.hasU[gi] != 0.0 && ws.ugr[gi] - gy < -1e-13 * max(1.0, Math.abs(ws.ugr[gi]))) { ws.rg[gi] = -1.0; settled = false; kTop = k }
+          let to = 0.0
+          if (ws.hasL[gi] != 0.0 && gy - ws.lgr[gi] < -1e-13 * max(1.0, Math.abs(ws.lgr[gi]))) to = 1.0
+          else if (ws.hasU[gi] != 0.0 && ws.ugr[gi] - gy < -1e-13 * max(1.0, Math.abs(ws.ugr[gi]))) to = -1.0
+          if (to != 0.0) {
+            ws.rg[gi] = to
+            settled = false
+            kTop = k
+            if (nChg < POLISH_UPDATES + 1) unchecked(ws.chg[nChg] = gi)
+            nChg++
+          }
         } else if ((side > 0.0 ? ws.ll[gi] : ws.lu[gi]) < -1e-10 * lmax) {
           ws.rg[gi] = 0.0
           ws.ll[gi] = 0.0
           ws.lu[gi] = 0.0
           settled = false
           kTop = k
+          if (nChg < POLISH_UPDATES + 1) unchecked(ws.chg[nChg] = gi)
+          nChg++
         }
       }
     }
@@ -871,6 +915,7 @@ export function ocpSolve (dims: OcpDims, data: OcpData, bl: OcpBlocks, sol: OcpS
   sol.polished = 0
   sol.polishRounds = 0
   sol.polishPasses = 0
+  sol.polishUpdates = 0
   if (opts.warmStart && ws.prevValid) {
     sol.warm = 1
     initWarm(dims, ws, opts.shift)

@@ -184,6 +184,8 @@ export class OcpSolution {
   /** Active-set rounds (Riccati factorizations) and augmented-Lagrangian passes (Riccati solves) of the polish, this solve. */
   polishRounds: i32 = 0
   polishPasses: i32 = 0
+  /** Rank-one changes of the factors (row changes between active-set rounds) of the polish. */
+  polishUpdates: i32 = 0
   constructor (d: OcpDims) {
     const S = d.Nmax + 1
     this.x = new StaticArray<f64>(S * max(1, d.nxMax))
@@ -284,6 +286,8 @@ export class OcpWorkspace {
   tv: StaticArray<f64>
   tw: StaticArray<f64>
   floored: i32 = 0
+  /** Rows whose active side changed in the last active-set round (at most 5). */
+  chg: StaticArray<i32>
   /** Pivots floored per stage in the last factorization of that stage (N + 1). */
   flooredAt: StaticArray<i32>
   /** The iterate is initCold's (y = 0, π = 0) and has not moved since. */
@@ -351,6 +355,7 @@ export class OcpWorkspace {
     this.live = new StaticArray<i32>(S * ng)
     this.nLive = new StaticArray<i32>(S)
     this.flooredAt = new StaticArray<i32>(S)
+    this.chg = new StaticArray<i32>(8)
     this.y = new StaticArray<f64>(S * ny)
     this.pi = new StaticArray<f64>(S * nx)
     this.sl = new StaticArray<f64>(S * ng)

@@ -206,6 +206,62 @@ export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64,
 }
 
 /**
+ * Rank-one change of the factors: Ĥ_k += σ z zᵀ (z in ws.tv, ny_k entries; σ = ±1), and every
+ * earlier factor with it, in O(k·ny²) instead of a factorization. The row-by-row update of the
+ * Cholesky factor (plane rotations for σ = +1, hyperbolic ones for σ = −1) leaves, once the input
+ * columns are done, the vector w with P_k' = P_k + σ w wᵀ; then M_{k−1} changes by σ (Ã_{k−1}ᵀw)(·)ᵀ
+ * and the same runs one stage earlier, down to stage 0. Returns false when a downdated pivot falls
+ * to the pivot floor (the caller refactors; the factors of stages ≤ k are then invalid).
+ */
+export function riccatiRankOne (dims: OcpDims, ws: OcpWorkspace, k: i32, sigma: f64, pivotFloor: f64): bool {
+  const nx = dims.nx
+  const NY = ws.nyMax
+  const L = ws.L
+  const z = ws.tv
+  const w = ws.tw
+  for (let j = k; j >= 0; j--) {
+    const ny = unchecked(ws.ny[j])
+    const nv = unchecked(ws.nv[j])
+    const nxr = unchecked(ws.nxr[j])
+    const lk = j * NY * NY
+    let dmax = 1.0
+    for (let a = 0; a < ny; a++) dmax = max(dmax, Math.abs(unchecked(ws.Qr[lk + a * NY + a])))
+    const floor = pivotFloor * dmax
+    for (let c = 0; c < ny; c++) {
+      if (c == nv) for (let i = 0; i < nxr; i++) unchecked(w[i] = unchecked(z[nv + i]))
+      const zc = unchecked(z[c])
+      if (zc == 0.0) continue
+      const lc = lk + c * NY + c
+      const lcc = unchecked(L[lc])
+      const r2 = lcc * lcc + sigma * zc * zc
+      if (!(r2 > floor)) return false
+      const r = Math.sqrt(r2)
+      const cs = r / lcc
+      const sn = zc / lcc
+      const inv = 1.0 / cs
+      unchecked(L[lc] = r)
+      for (let i = c + 1; i < ny; i++) {
+        const li = lk + i * NY + c
+        const v = (unchecked(L[li]) + sigma * sn * unchecked(z[i])) * inv
+        unchecked(L[li] = v)
+        unchecked(z[i] = cs * unchecked(z[i]) - sn * v)
+      }
+    }
+    if (nv == ny) for (let i = 0; i < nxr; i++) unchecked(w[i] = unchecked(z[nv + i]))
+    if (j == 0 || nxr == 0) break
+    // z_{j−1} = Ã_{j−1}ᵀ w
+    const ny0 = unchecked(ws.ny[j - 1])
+    const ao = (j - 1) * nx * NY
+    fill(z, 0, 0.0, ny0)
+    for (let i = 0; i < nx; i++) {
+      const c = unchecked(w[i])
+      if (c != 0.0) axpy(z, 0, c, ws.Ar, ao + i * NY, ny0)
+    }
+  }
+  return true
+}
+
+/**
  * Solves with the factors for gradient ws.gh (stage blocks of ny) and dynamics offsets b
  * (stage blocks of nx, at boff): writes ws.dy (stage blocks) and ws.dpi (π_{k+1} at k·nx).
  */
