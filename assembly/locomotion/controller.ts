@@ -431,6 +431,7 @@ export class LocomotionController {
     w[6] = p[P.LP_MPC_W_OMEGA]; w[7] = p[P.LP_MPC_W_OMEGA]; w[8] = 2.0 * p[P.LP_MPC_W_OMEGA]
     w[9] = p[P.LP_MPC_W_VEL]; w[10] = p[P.LP_MPC_W_VEL]; w[11] = p[P.LP_MPC_W_VEL]
     for (let k = 0; k < 3; k++) c.w_input[k] = p[P.LP_MPC_W_FORCE]
+    c.qp_tail_dual_tol = p[P.LP_MPC_TAIL_TOL]
     c.mu = p[P.LP_MU]
     c.fz_min = p[P.LP_FZ_MIN]
     c.fz_max = p[P.LP_FZ_MAX]
@@ -823,6 +824,7 @@ export class LocomotionController {
   /** Writes the MPC's inputs: x0 (CoM state), attitude, reference (CoM), contact plan, foot positions. */
   private setupMpc (mpc: SrbdMpc, elapsed: f64): void {
     this.applyMpcWeights()
+    mpc.applyOptions()
     const nf = this.nf
     const N = mpc.N
     const c = this.data.com

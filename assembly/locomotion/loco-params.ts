@@ -43,9 +43,10 @@ export const LP_MPC_W_OMEGA: i32 = 37    // MPC weight on angular velocity error
 export const LP_MPC_W_VEL: i32 = 38      // MPC weight on CoM velocity error
 export const LP_MPC_W_FORCE: i32 = 39    // MPC weight on contact forces
 export const LP_PUSH_STEP_SPEED: i32 = 40 // [m/s] standing, a velocity error above this starts stepping (push recovery)
-export const LP_COUNT: i32 = 41
+export const LP_MPC_TAIL_TOL: i32 = 41   // MPC active-set start: dual tolerance of its approximate tail (0: exact)
+export const LP_COUNT: i32 = 42
 
 export const LP_NAMES: StaticArray<string> = [
   'gait_period', 'swing_height', 'height', 'mu', 'fz_min', 'fz_max', 'kp_xy', 'kd_xy', 'kp_z', 'kd_z', 'kp_rot', 'kd_rot', 'kp_swing', 'kd_swing', 'kp_stance', 'kd_stance', 'capture_gain', 'reach', 'foot_radius', 'force_source', 'joint_source', 'mpc_every', 'auto_gait', 'move_threshold', 'stop_delay', 'early_min', 'late_max', 'safe_kp', 'safe_kd', 'tau_decay', 'v_accel', 'wz_accel', 'w_torque',
-  'mpc_w_rp', 'mpc_w_yaw', 'mpc_w_xy', 'mpc_w_z', 'mpc_w_omega', 'mpc_w_vel', 'mpc_w_force', 'push_step_speed'
+  'mpc_w_rp', 'mpc_w_yaw', 'mpc_w_xy', 'mpc_w_z', 'mpc_w_omega', 'mpc_w_vel', 'mpc_w_force', 'push_step_speed', 'mpc_tail_tol'
 ]

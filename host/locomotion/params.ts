@@ -57,7 +57,8 @@ export const LOCO_PARAM_SPECS: readonly LocoParamSpec[] = [
   p('mpc_w_omega', 0.5, '', 0, 1e5, 'MPC weight on angular velocity error (yaw rate: twice this)'),
   p('mpc_w_vel', 5, '', 0, 1e5, 'MPC weight on CoM velocity error'),
   p('mpc_w_force', 1e-4, '', 1e-8, 10, 'MPC weight on contact forces'),
-  p('push_step_speed', 0.2, 'm/s', 0.01, 10, 'a base velocity this far from the reference (a push) starts stepping, so the capture-point footholds catch it')
+  p('push_step_speed', 0.2, 'm/s', 0.01, 10, 'a base velocity this far from the reference (a push) starts stepping, so the capture-point footholds catch it'),
+  p('mpc_tail_tol', 3e-3, '', 0, 0.1, 'MPC: at its last two force stages a friction row whose multiplier passes through zero by less (relative to the largest) stays active, saving an active-set round; 0: the exact QP optimum')
 ]
 
 export type LocoParams = Record<string, number>

@@ -22,7 +22,7 @@ export function mpcSrbdConfigCreate (): usize {
 
 @inline function cfgOf (h: usize): SrbdMpcConfig { return changetype<SrbdMpcConfig>(h) }
 
-/** Scalar ids: 0 mass, 1 N, 2 dt, 3 nfeet, 4 mu, 5 fz_min, 6 fz_max, 7 w_terminal_scale, 8 qp_max_iter, 9 qp_tol, 10 qp_polish (0/1). */
+/** Scalar ids: 0 mass, 1 N, 2 dt, 3 nfeet, 4 mu, 5 fz_min, 6 fz_max, 7 w_terminal_scale, 8 qp_max_iter, 9 qp_tol, 10 qp_polish (0/1), 11 qp_tail_dual_tol. */
 export function mpcSrbdConfigSet (h: usize, id: i32, v: f64): void {
   const c = cfgOf(h)
   switch (id) {
@@ -37,6 +37,7 @@ export function mpcSrbdConfigSet (h: usize, id: i32, v: f64): void {
     case 8: c.qp_max_iter = <i32>v; break
     case 9: c.qp_tol = v; break
     case 10: c.qp_polish = v != 0.0; break
+    case 11: c.qp_tail_dual_tol = v; break
     default: throw new Error('mpcSrbdConfigSet: unknown id')
   }
 }
@@ -55,6 +56,7 @@ export function mpcSrbdConfigGet (h: usize, id: i32): f64 {
     case 8: return <f64>c.qp_max_iter
     case 9: return c.qp_tol
     case 10: return c.qp_polish ? 1.0 : 0.0
+    case 11: return c.qp_tail_dual_tol
     default: throw new Error('mpcSrbdConfigGet: unknown id')
   }
 }

@@ -370,8 +370,10 @@ function initWarm (dims: OcpDims, ws: OcpWorkspace, shift: bool): void {
       // lifted slack)
       let side = 0.0
       if (ok) {
-        const lo = ws.hasL[gi] != 0.0 && ws.pll[gs] > ws.psl[gs]
-        const up = ws.hasU[gi] != 0.0 && ws.plu[gs] > ws.psu[gs]
+        // (a polished solution's active rows have s = 0, and at the approximate tail a multiplier
+        // may be slightly negative: OcpOptions.polishTailStages)
+        const lo = ws.hasL[gi] != 0.0 && (ws.pll[gs] > ws.psl[gs] || (ws.psl[gs] == 0.0 && ws.pll[gs] != 0.0))
+        const up = ws.hasU[gi] != 0.0 && (ws.plu[gs] > ws.psu[gs] || (ws.psu[gs] == 0.0 && ws.plu[gs] != 0.0))
         if (lo && (!up || ws.pll[gs] >= ws.plu[gs])) side = 1.0
         else if (up) side = -1.0
       }
@@ -696,6 +698,8 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
       if (side != 0.0) atZero = false
     }
   }
+  // stages from kTail on: the approximate tail (OcpOptions.polishTailStages)
+  const kTail = opts.polishTailStages > 0 ? N + 1 - opts.polishTailStages : N + 1
   let settled = false
   let current = false
   // the latest stage whose active rows changed in the last round: a factorization starts there
@@ -734,6 +738,7 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
     nChg = 0
     let lmax = 1.0
     for (let k = 0; k <= N; k++) for (let li = 0, ln = ws.nLive[k]; li < ln; li++) { const gi = unchecked(ws.live[k * NG + li]); lmax = max(lmax, max(ws.ll[gi], ws.lu[gi])) }
+    const tailTol = max(1e-10, opts.polishTailDualTol) * lmax
     settled = true
     for (let k = 0; k <= N; k++) {
       const m = k * NY
@@ -752,7 +757,7 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
             if (nChg < POLISH_UPDATES + 1) unchecked(ws.chg[nChg] = gi)
             nChg++
           }
-        } else if ((side > 0.0 ? ws.ll[gi] : ws.lu[gi]) < -1e-10 * lmax) {
+        } else if ((side > 0.0 ? ws.ll[gi] : ws.lu[gi]) < -(k >= kTail ? tailTol : 1e-10 * lmax)) {
           ws.rg[gi] = 0.0
           ws.ll[gi] = 0.0
           ws.lu[gi] = 0.0
@@ -776,8 +781,9 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
         const side = ws.rg[gi]
         if (ws.hasL[gi] != 0.0) ws.sl[gi] = side == 1.0 ? 0.0 : max(gy - ws.lgr[gi], 0.0)
         if (ws.hasU[gi] != 0.0) ws.su[gi] = side == -1.0 ? 0.0 : max(ws.ugr[gi] - gy, 0.0)
-        if (ws.ll[gi] < 0.0) { ws.ll[gi] = 0.0; current = false }
-        if (ws.lu[gi] < 0.0) { ws.lu[gi] = 0.0; current = false }
+        // (the tail's active rows keep theirs: clipping would break stationarity by as much)
+        if (ws.ll[gi] < 0.0 && !(k >= kTail && side == 1.0)) { ws.ll[gi] = 0.0; current = false }
+        if (ws.lu[gi] < 0.0 && !(k >= kTail && side == -1.0)) { ws.lu[gi] = 0.0; current = false }
       }
     }
     // (unchanged y, π and multipliers: only the row residuals need recomputing)

@@ -145,6 +145,16 @@ export class OcpOptions {
   polishStartOnly: bool = false
   polishStartRounds: i32 = 8
   /**
+   * Approximate tail for real-time iterations: at the last polishTailStages stages, an active row
+   * whose multiplier has fallen below zero by less than polishTailDualTol·max(1, largest multiplier)
+   * stays active, and the result keeps that multiplier: a KKT point of the QP with a linear term of
+   * that size added at those rows. As the horizon slides, the friction rows of the newest stages
+   * see their multipliers pass through zero, and each such pass would cost another active-set round.
+   * 0 stages (the default): exact.
+   */
+  polishTailStages: i32 = 0
+  polishTailDualTol: f64 = 0.0
+  /**
    * Compute the Riccati feedback gains K, kff and cost-to-go Hessians P of the solution (OcpSolution).
    * Off, they are left as they were: an MPC that applies only the planned inputs saves their cost
    * (O(N·nx³), several % of a solve).

@@ -34,6 +34,8 @@ export interface SrbdMpcParams {
   qpTol?: number
   /** Active-set polish of each QP solution (default on). */
   qpPolish?: boolean
+  /** Dual tolerance of the active-set start's approximate tail (default 3e-3 of the largest multiplier; 0: the exact QP optimum). */
+  qpTailDualTol?: number
   /** Override the model's mass [kg] and inertia about the CoM in base axes (9, row-major). */
   mass?: number
   inertiaBody?: ArrayLike<number>
@@ -41,7 +43,7 @@ export interface SrbdMpcParams {
   standQpos?: ArrayLike<number>
 }
 
-const CFG = { mass: 0, N: 1, dt: 2, nfeet: 3, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10 } as const
+const CFG = { mass: 0, N: 1, dt: 2, nfeet: 3, mu: 4, fzMin: 5, fzMax: 6, wTerminalScale: 7, qpMaxIter: 8, qpTol: 9, qpPolish: 10, qpTailDualTol: 11 } as const
 const FIELD = { x0: 0, quat: 1, xRef: 2, contact: 3, pFoot: 4, fFoot: 5, xPred: 6, uPred: 7, px: 10, pf: 11, pr: 12, ps: 13, pxn: 14, pA: 15, pB: 16 } as const
 const INFO = { status: 0, iterations: 1, qpStatus: 2, qpError: 3, objective: 4, badInput: 5, solves: 6, failures: 7, N: 8, nfeet: 9, resStat: 10, resEq: 11, mu: 12, warm: 13, polishRounds: 14, polishPasses: 15 } as const
 
@@ -87,6 +89,7 @@ export class SrbdMpcHost {
     if (p.qpMaxIter !== undefined) set(cfg, CFG.qpMaxIter, p.qpMaxIter)
     if (p.qpTol !== undefined) set(cfg, CFG.qpTol, p.qpTol)
     if (p.qpPolish !== undefined) set(cfg, CFG.qpPolish, p.qpPolish ? 1 : 0)
+    if (p.qpTailDualTol !== undefined) set(cfg, CFG.qpTailDualTol, p.qpTailDualTol)
     if (p.wState !== undefined) {
       if (p.wState.length !== 12) throw new Error(`SrbdMpc: wState needs 12 weights (got ${p.wState.length})`)
       core.f64(arr(cfg, 1), 12).set(Array.from(p.wState))

@@ -38,7 +38,7 @@ function setup (mpc: SrbdMpcHost, g: { feet: number[][], com: number[] }, r: () 
 function make (d: RobotDynamics, p: SrbdMpcParams): SrbdMpcHost { return new SrbdMpcHost(d, p) }
 
 test('the built QP (N = 4) has the optimum of the condensed dense QP (GI solver): trajectories and objective to 1e-6', async () => {
-  const mpc = make(dyn, { N: 4, qpTol: 1e-11, qpMaxIter: 100 })
+  const mpc = make(dyn, { N: 4, qpTol: 1e-11, qpMaxIter: 100, qpTailDualTol: 0 })
   const g = standGeometry(dyn)
   const w = await loadSolvers('release', process.env.CEREBELLUM_WASM_DIR !== undefined ? coreOptions('release').wasmPath : undefined)
   const dense = new DenseQp(w, { nMax: 60, meMax: 1, mcMax: 100 })
