@@ -14,7 +14,10 @@
 //                        (the default spin_us): the thread wakes on cold caches
 //   forces_async_kino    that run's forces stage: snapshot posting, solution copy, interpolation
 //   mpc_kinodynamic_thread  that run's NMPC solve times in its thread (sharing the machine with the loop)
-//   tick_srbd_between_solves  the whole tick on ticks without an SRBD solve (SRBD MPC every 10th tick)
+//   tick_async_mpc_solver_idle  tick_async_mpc's loop (paced the same) with the NMPC thread attached but
+//                        solving at 1 Hz: the tick's own cost, without a solver running beside it
+//   tick_srbd_between_solves  the whole tick on ticks without an SRBD solve (SRBD MPC every 10th tick),
+//                        ticks back to back (not paced)
 // Goals (issue 5): tick_mpc_every_tick p99 ≤ 400 µs, tick_async_mpc p99 ≤ 150 µs.
 //   npm run bench -- control [--seconds S] [--no-kino] [--only-async [--sleep]] [--unpaced]
 //   (--only-async: just the kinodynamic thread run, busy-waiting or, with --sleep, sleeping;
@@ -98,9 +101,9 @@ async function closedLoop (seconds: number, mpcEvery: number): Promise<{ est: nu
  */
 type Pacing = 'spin' | 'sleep' | 'none'
 
-async function closedLoopKinoThread (seconds: number, pacing: Pacing): Promise<{ tick: number[], forces: number[], solve: number[], used: number, ticks: number, solves: number, fell: boolean }> {
+async function closedLoopKinoThread (seconds: number, pacing: Pacing, rateHz = 100): Promise<{ tick: number[], forces: number[], solve: number[], used: number, ticks: number, solves: number, fell: boolean }> {
   const { plant, core } = await plantAndCore({ params: {}, mpc: { horizon: 0, dt: 0.025 }, kino: { horizon: 50, dt: 0.02 } })
-  const kino = await attachKinodynamic(core, 'thread', DEFAULT_SCENE, { horizon: 50, dt: 0.02, rate_hz: 100, delay_ms: 0, controlDt: 0.002 }) as KinoThread
+  const kino = await attachKinodynamic(core, 'thread', DEFAULT_SCENE, { horizon: 50, dt: 0.02, rate_hz: rateHz, delay_ms: 0, controlDt: 0.002 }) as KinoThread
   const out = { tick: [] as number[], forces: [] as number[], solve: [] as number[], used: 0, ticks: 0, solves: 0, fell: false }
   const warm = 1.5
   const ts: bigint[] = [0n, 0n, 0n, 0n, 0n]
@@ -151,6 +154,7 @@ export default async function run (args: string[]): Promise<BenchResult> {
   const async = await closedLoop(seconds, 10)
   const kt = await closedLoopKinoThread(seconds, args.includes('--unpaced') ? 'none' : 'spin')
   const ks = await closedLoopKinoThread(seconds, 'sleep')
+  const ki = await closedLoopKinoThread(seconds, args.includes('--unpaced') ? 'none' : 'spin', 1)
   const results: BenchResult['results'] = {}
   results.estimate = row(summarize(every.est))
   results.mpc_srbd = row(summarize(every.mpc))
@@ -162,6 +166,7 @@ export default async function run (args: string[]): Promise<BenchResult> {
   results.tick_mpc_every_tick = row(summarize(every.tick))
   results.tick_async_mpc = row(summarize(kt.tick))
   results.tick_async_mpc_sleeping = row(summarize(ks.tick))
+  results.tick_async_mpc_solver_idle = row(summarize(ki.tick))
   results.forces_async_kino = row(summarize(kt.forces))
   results.mpc_kinodynamic_thread = row(summarize(kt.solve))
   results.tick_srbd_between_solves = row(summarize(async.tickNoMpc))
@@ -172,10 +177,10 @@ export default async function run (args: string[]): Promise<BenchResult> {
     results,
     ratios: { core_contention: contention },
     notes: [
-      `closed-loop trot 0.5 m/s, ${seconds} s after 1.5 s warm-up; fell: ${every.fell || async.fell || kt.fell || ks.fell}`,
+      `closed-loop trot 0.5 m/s, ${seconds} s after 1.5 s warm-up; fell: ${every.fell || async.fell || kt.fell || ks.fell || ki.fell}`,
       `kinodynamic NMPC in its thread: ${kt.solves} solves in ${seconds} s (${(kt.solves / seconds).toFixed(1)} Hz); its plan used on ${kt.used} of ${kt.ticks} ticks`,
       `goal tick_mpc_every_tick p99 ≤ 400 µs: ${t1} µs → ${t1 <= 400 ? 'met' : 'NOT met'}`,
-      `goal tick_async_mpc p99 ≤ 150 µs: ${t2} µs → ${t2 <= 150 ? 'met' : 'NOT met'} (the same tick without the NMPC thread beside it, tick_srbd_between_solves: ${results.tick_srbd_between_solves.p99_us} µs)`,
+      `goal tick_async_mpc p99 ≤ 150 µs: ${t2} µs → ${t2 <= 150 ? 'met' : 'NOT met'} (the same paced loop with the NMPC thread solving at 1 Hz, tick_async_mpc_solver_idle: ${results.tick_async_mpc_solver_idle.p99_us} µs p99, ${results.tick_async_mpc_solver_idle.p50_us} µs p50)`,
       `core_contention: one busy thread runs ${contention}× slower while a second is busy too (a fixed loop on this thread, alone and beside a worker_thread running it): the NMPC thread slows the tick by about this much`,
       'machine: shared 2-core box; other processes (builds, tests, other benches) run concurrently, so the tails are inflated'
     ]
