@@ -198,6 +198,25 @@ test('setup errors: state-only equality rows → equality-rank; a row the equali
   assert.is(r2.errorStage, 2)
 })
 
+/** A warm-started solver and a cold one, and the centroidal MPC (N = 20) with its vertical-force limits at 45 N. */
+async function bindingPair (rng: Rng): Promise<{ warm: OcpQp, cold: OcpQp, binding: OcpProblem }> {
+  const w = await loadForTest('release')
+  const warm = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  warm.setOption('warmStart', true)
+  const cold = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
+  // vertical-force limits at 45 N bind at every stance stage (about 59 N per foot otherwise)
+  const base = centroidalMpc(rng, { N: 20 })
+  const binding: OcpProblem = { ...base, stages: base.stages.map((s) => (s.ug === undefined ? s : { ...s, ug: Float64Array.from(s.ug, (v, r) => (r % 5 === 4 ? 45 : v)) })) }
+  return { warm, cold, binding }
+}
+
+/** max |u_a − u_b| over every stage. */
+function inputDiff (a: OcpResult, b: OcpResult): number {
+  let dx = 0
+  for (let k = 0; k < a.u.length; k++) for (let i = 0; i < a.u[k].length; i++) dx = Math.max(dx, Math.abs(a.u[k][i] - b.u[k][i]))
+  return dx
+}
+
 test('warm start from the shifted previous solution gives the cold answers on an MPC sequence', async () => {
   const w = await loadForTest('release')
   const warm = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
@@ -212,8 +231,7 @@ test('warm start from the shifted previous solution gives the cold answers on an
     const a = warm.solve(p)
     const b = cold.solve(p)
     assert.is(a.statusName, 'optimal')
-    let dx = 0
-    for (let k = 0; k <= 20; k++) for (let i = 0; i < a.u[k].length; i++) dx = Math.max(dx, Math.abs(a.u[k][i] - b.u[k][i]))
+    const dx = inputDiff(a, b)
     assert.ok(dx <= 1e-7, `step ${step}: warm vs cold ${dx}`)
     if (step > 0) { warmIts += a.iterations; coldIts += b.iterations }
     // the plant moves to the predicted x_1 (plus a small disturbance); the problem shifts
@@ -223,15 +241,9 @@ test('warm start from the shifted previous solution gives the cold answers on an
 })
 
 test('warm active-set start: the previous solution\'s active rows (small multipliers too) are the guess, one round settles the next solve', async () => {
-  const w = await loadForTest('release')
-  const warm = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
-  warm.setOption('warmStart', true)
-  const cold = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
   const rng = new Rng(9)
-  // vertical-force limits at 45 N bind at every stance stage (about 59 N per foot otherwise);
-  // their multipliers are far below the unit slack a warm interior-point start lifts rows to
-  const base = centroidalMpc(rng, { N: 20 })
-  const binding: OcpProblem = { ...base, stages: base.stages.map((s) => (s.ug === undefined ? s : { ...s, ug: Float64Array.from(s.ug, (v, r) => (r % 5 === 4 ? 45 : v)) })) }
+  // the binding rows' multipliers are far below the unit slack a warm interior-point start lifts rows to
+  const { warm, cold, binding } = await bindingPair(rng)
   const first = warm.solve(binding)
   assert.is(first.statusName, 'optimal')
   let active = 0
@@ -244,20 +256,14 @@ test('warm active-set start: the previous solution\'s active rows (small multipl
     const b = cold.solve(p)
     assert.is(a.statusName, 'optimal')
     assert.ok(a.polished && a.iterations === 0 && a.polishRounds === 1, `step ${step}: ${a.iterations} interior-point iterations, ${a.polishRounds} rounds`)
-    let dx = 0
-    for (let k = 0; k <= 20; k++) for (let i = 0; i < a.u[k].length; i++) dx = Math.max(dx, Math.abs(a.u[k][i] - b.u[k][i]))
+    const dx = inputDiff(a, b)
     assert.ok(dx <= 1e-7, `step ${step}: warm vs cold ${dx}`)
   }
 })
 
 test('active-set rounds after a few row changes update the Riccati factors (rank-one up- and downdates) instead of factoring: a warm-started sequence with large state jumps gives the cold answers', async () => {
-  const w = await loadForTest('release')
-  const warm = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
-  warm.setOption('warmStart', true)
-  const cold = new OcpQp(w, { Nmax: 20, nxMax: 12, nuMax: 12, ngMax: 20, neMax: 12 })
   const rng = new Rng(9)
-  const base = centroidalMpc(rng, { N: 20 })
-  const binding: OcpProblem = { ...base, stages: base.stages.map((s) => (s.ug === undefined ? s : { ...s, ug: Float64Array.from(s.ug, (v, r) => (r % 5 === 4 ? 45 : v)) })) }
+  const { warm, cold, binding } = await bindingPair(rng)
   let updates = 0
   let multi = 0
   let worst = 0
@@ -267,9 +273,7 @@ test('active-set rounds after a few row changes update the Riccati factors (rank
     const a = warm.solve(p)
     const b = cold.solve(p)
     assert.is(a.statusName, 'optimal', `step ${step}`)
-    let dx = 0
-    for (let k = 0; k <= 20; k++) for (let i = 0; i < a.u[k].length; i++) dx = Math.max(dx, Math.abs(a.u[k][i] - b.u[k][i]))
-    worst = Math.max(worst, dx)
+    worst = Math.max(worst, inputDiff(a, b))
     updates += a.polishUpdates
     if (a.polishRounds > 1) multi++
   }
