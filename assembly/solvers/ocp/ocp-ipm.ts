@@ -27,7 +27,7 @@
 // Reads dims, data, opts. Writes sol (x, u, multipliers, gains, status); never allocates.
 import { OcpDims, OcpData, OcpBlocks, OcpOptions, OcpSolution, OcpWorkspace, OCP_OPTIMAL, OCP_INFEASIBLE, OCP_MAX_ITER, OCP_NUMERICAL, OCP_E_NONE, OCP_E_BOUNDS, OCP_E_INFEASIBLE_ROW } from './ocp-types'
 import { ocpReduce, ocpExpand, ocpProject, x0Column } from './ocp-reduce'
-import { riccatiFactor, riccatiSolve, riccatiCostToGo, riccatiRankOne } from './riccati'
+import { riccatiFactor, riccatiSolve, riccatiCostToGo, riccatiRankOne, stageCostScale } from './riccati'
 import { eliminationMultipliers } from '../qp/nullspace-elimination'
 import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
 import { lowerSolve, lowerTransSolve } from '../linalg/cholesky'
@@ -643,14 +643,6 @@ function polishPasses (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: Oc
 /** Row changes of a polish round handled by rank-one changes of the factors (each O(k·ny²), a factorization ≈ 8 of them). */
 const POLISH_UPDATES = 4
 
-/** max(1, largest diagonal entry of Q̃_k): the scale of the stage's augmented-Lagrangian weight. */
-function stageDiagMax (ws: OcpWorkspace, k: i32): f64 {
-  const NY = ws.nyMax
-  let dmax = 1.0
-  for (let a = 0; a < ws.ny[k]; a++) dmax = max(dmax, Math.abs(ws.Qr[k * NY * NY + a * NY + a]))
-  return dmax
-}
-
 /**
  * Active-set polish (a few rounds of a primal-dual active-set method started from the interior
  * point's guess, λ > s): each round enforces the active rows by an augmented Lagrangian with weight
@@ -713,7 +705,7 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
     for (let c = 0; c < nChg && !factor; c++) {
       const gi = unchecked(ws.chg[c])
       const k = gi / NG
-      const wNew = ws.rg[gi] != 0.0 ? 1e5 * stageDiagMax(ws, k) : 0.0
+      const wNew = ws.rg[gi] != 0.0 ? 1e5 * stageCostScale(ws, k) : 0.0
       const dw = wNew - ws.W[gi]
       ws.W[gi] = wNew
       const sq = Math.sqrt(Math.abs(dw))
@@ -725,7 +717,7 @@ function polish (dims: OcpDims, opts: OcpOptions, sol: OcpSolution, ws: OcpWorks
     }
     if (factor) {
       for (let k = 0; k <= N; k++) {
-        const rho = 1e5 * stageDiagMax(ws, k)
+        const rho = 1e5 * stageCostScale(ws, k)
         for (let li = 0, ln = ws.nLive[k]; li < ln; li++) {
           const gi = unchecked(ws.live[k * NG + li])
           ws.W[gi] = ws.rg[gi] != 0.0 ? rho : 0.0

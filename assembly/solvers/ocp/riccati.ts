@@ -125,6 +125,19 @@ function choleskyFloor2 (l: StaticArray<f64>, lo: i32, stride: i32, n: i32, floo
 }
 
 /**
+ * max(1, largest diagonal entry of Q̃_k): the stage's own cost scale, which the pivot floor and
+ * the active-set start's augmented-Lagrangian weight are relative to (not M's diagonal, which the
+ * barrier terms of active rows inflate by many orders near convergence).
+ */
+export function stageCostScale (ws: OcpWorkspace, k: i32): f64 {
+  const NY = ws.nyMax
+  const lk = k * NY * NY
+  let dmax = 1.0
+  for (let a = 0, ny = ws.ny[k]; a < ny; a++) dmax = max(dmax, Math.abs(unchecked(ws.Qr[lk + a * NY + a])))
+  return dmax
+}
+
+/**
  * Factors: ws.L (stage blocks) must hold Ĥ_k (lower triangle) on entry; holds L_k on return.
  * Stages above kTop keep their factors from the last call (the recursion runs backward, so a
  * change of Ĥ at stages ≤ kTop leaves the later factors as they were).
@@ -194,11 +207,7 @@ export function riccatiFactor (dims: OcpDims, ws: OcpWorkspace, pivotFloor: f64,
         for (let b = 0; b <= a; b++) L[ra + b] += dot(Lt, a * nx, Lt, b * nx, min(unchecked(len[a]), unchecked(len[b])))
       }
     }
-    // the floor is relative to the stage cost's own scale, not to M's diagonal, which the barrier
-    // terms of active rows inflate by many orders near convergence
-    let dmax = 1.0
-    for (let a = 0; a < ny; a++) dmax = max(dmax, Math.abs(ws.Qr[lk + a * NY + a]))
-    unchecked(ws.flooredAt[k] = choleskyFloor2(L, lk, NY, ny, pivotFloor * dmax, ws.tw))
+    unchecked(ws.flooredAt[k] = choleskyFloor2(L, lk, NY, ny, pivotFloor * stageCostScale(ws, k), ws.tw))
   }
   let floored = 0
   for (let k = 0; k <= N; k++) floored += unchecked(ws.flooredAt[k])
@@ -224,9 +233,7 @@ export function riccatiRankOne (dims: OcpDims, ws: OcpWorkspace, k: i32, sigma: 
     const nv = unchecked(ws.nv[j])
     const nxr = unchecked(ws.nxr[j])
     const lk = j * NY * NY
-    let dmax = 1.0
-    for (let a = 0; a < ny; a++) dmax = max(dmax, Math.abs(unchecked(ws.Qr[lk + a * NY + a])))
-    const floor = pivotFloor * dmax
+    const floor = pivotFloor * stageCostScale(ws, j)
     for (let c = 0; c < ny; c++) {
       if (c == nv) for (let i = 0; i < nxr; i++) unchecked(w[i] = unchecked(z[nv + i]))
       const zc = unchecked(z[c])
