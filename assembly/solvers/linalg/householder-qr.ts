@@ -10,6 +10,7 @@
 // R_kk in column k and v_k[k+1..nc−1] in columns k+1..; rows k ≥ rank hold R[0..rank−1][k] in
 // columns 0..rank−1 (R12) and the residual in the rest. perm[k] is the original index of row k.
 import { dot, dot2, dot2A, dot2B, axpy, axpy2, fill, scal } from './dense-kernels'
+import { vecTimesCols4, vecTimesCols2, vecTimesCol } from './mat-mul'
 
 /**
  * Factors in place; returns the numerical rank r ≤ min(m, nc). Writes D (see header), tau[0..r),
@@ -279,52 +280,17 @@ export function qrNullspaceBasis (m: StaticArray<f64>, mo: i32, ms: i32, d: Stat
     let c = 0
     for (; c + 4 <= k; c += 4) {
       // four columns (two lane pairs x, y) per pass: each v_j entry serves both
-      let s0x = zero
-      let s0y = zero
-      let s1x = zero
-      let s1y = zero
-      let s2x = zero
-      let s2y = zero
-      let s3x = zero
-      let s3y = zero
-      let pm = pj + rowBytes + (<usize>c << 3)
-      let pv = pv0
-      let o = 0
-      for (; o + 4 <= len; o += 4) {
-        let v = v128.load64_splat(pv)
-        s0x = f64x2.add(s0x, f64x2.mul(v, v128.load(pm)))
-        s0y = f64x2.add(s0y, f64x2.mul(v, v128.load(pm, 16)))
-        pm += rowBytes
-        v = v128.load64_splat(pv, 8)
-        s1x = f64x2.add(s1x, f64x2.mul(v, v128.load(pm)))
-        s1y = f64x2.add(s1y, f64x2.mul(v, v128.load(pm, 16)))
-        pm += rowBytes
-        v = v128.load64_splat(pv, 16)
-        s2x = f64x2.add(s2x, f64x2.mul(v, v128.load(pm)))
-        s2y = f64x2.add(s2y, f64x2.mul(v, v128.load(pm, 16)))
-        pm += rowBytes
-        v = v128.load64_splat(pv, 24)
-        s3x = f64x2.add(s3x, f64x2.mul(v, v128.load(pm)))
-        s3y = f64x2.add(s3y, f64x2.mul(v, v128.load(pm, 16)))
-        pm += rowBytes
-        pv += 32
-      }
-      let wx = f64x2.add(f64x2.add(s0x, s2x), f64x2.add(s1x, s3x))
-      let wy = f64x2.add(f64x2.add(s0y, s2y), f64x2.add(s1y, s3y))
-      for (; o < len; o++) {
-        const v = v128.load64_splat(pv)
-        wx = f64x2.add(wx, f64x2.mul(v, v128.load(pm)))
-        wy = f64x2.add(wy, f64x2.mul(v, v128.load(pm, 16)))
-        pv += 8
-        pm += rowBytes
-      }
+      // (w into row j, which is then overwritten with −τ·w)
       const pjc = pj + (<usize>c << 3)
+      vecTimesCols4(pjc, pv0, pjc + rowBytes, rowBytes, len)
+      const wx = v128.load(pjc)
+      const wy = v128.load(pjc, 16)
       v128.store(pjc, f64x2.sub(zero, f64x2.mul(vt, wx)))
       v128.store(pjc, f64x2.sub(zero, f64x2.mul(vt, wy)), 16)
       const ax = f64x2.mul(vnt, wx)
       const ay = f64x2.mul(vnt, wy)
-      pm = pjc + rowBytes
-      pv = pv0
+      let pm = pjc + rowBytes
+      let pv = pv0
       for (let i = 0; i < len; i++) {
         const v = v128.load64_splat(pv)
         v128.store(pm, f64x2.add(v128.load(pm), f64x2.mul(ax, v)))
@@ -334,33 +300,13 @@ export function qrNullspaceBasis (m: StaticArray<f64>, mo: i32, ms: i32, d: Stat
       }
     }
     for (; c + 2 <= k; c += 2) {
-      // w = v_jᵀ·M[j+1.., c..c+1]: four partial sums by offset mod 4, as dot's two accumulators
-      let s0 = zero
-      let s1 = zero
-      let s2 = zero
-      let s3 = zero
-      let pm = pj + rowBytes + (<usize>c << 3)
-      let pv = pv0
-      let o = 0
-      for (; o + 4 <= len; o += 4) {
-        s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(pv)), v128.load(pm)))
-        s1 = f64x2.add(s1, f64x2.mul(f64x2.splat(load<f64>(pv, 8)), v128.load(pm + rowBytes)))
-        s2 = f64x2.add(s2, f64x2.mul(f64x2.splat(load<f64>(pv, 16)), v128.load(pm + 2 * rowBytes)))
-        s3 = f64x2.add(s3, f64x2.mul(f64x2.splat(load<f64>(pv, 24)), v128.load(pm + 3 * rowBytes)))
-        pv += 32
-        pm += 4 * rowBytes
-      }
-      let w = f64x2.add(f64x2.add(s0, s2), f64x2.add(s1, s3))
-      for (; o < len; o++) {
-        w = f64x2.add(w, f64x2.mul(f64x2.splat(load<f64>(pv)), v128.load(pm)))
-        pv += 8
-        pm += rowBytes
-      }
+      // w = v_jᵀ·M[j+1.., c..c+1]
+      const w = vecTimesCols2(pv0, pj + rowBytes + (<usize>c << 3), rowBytes, len)
       // row j = −τ·w; rows i > j += (−τ·w)·v_i
       v128.store(pj + (<usize>c << 3), f64x2.sub(zero, f64x2.mul(vt, w)))
       const a = f64x2.mul(vnt, w)
-      pm = pj + rowBytes + (<usize>c << 3)
-      pv = pv0
+      let pm = pj + rowBytes + (<usize>c << 3)
+      let pv = pv0
       for (let i = 0; i < len; i++) {
         v128.store(pm, f64x2.add(v128.load(pm), f64x2.mul(a, f64x2.splat(load<f64>(pv)))))
         pv += 8
@@ -368,31 +314,11 @@ export function qrNullspaceBasis (m: StaticArray<f64>, mo: i32, ms: i32, d: Stat
       }
     }
     if (c < k) {
-      let s0 = 0.0
-      let s1 = 0.0
-      let s2 = 0.0
-      let s3 = 0.0
-      let pm = pj + rowBytes + (<usize>c << 3)
-      let pv = pv0
-      let o = 0
-      for (; o + 4 <= len; o += 4) {
-        s0 += load<f64>(pv) * load<f64>(pm)
-        s1 += load<f64>(pv, 8) * load<f64>(pm + rowBytes)
-        s2 += load<f64>(pv, 16) * load<f64>(pm + 2 * rowBytes)
-        s3 += load<f64>(pv, 24) * load<f64>(pm + 3 * rowBytes)
-        pv += 32
-        pm += 4 * rowBytes
-      }
-      let w = (s0 + s2) + (s1 + s3)
-      for (; o < len; o++) {
-        w += load<f64>(pv) * load<f64>(pm)
-        pv += 8
-        pm += rowBytes
-      }
+      const w = vecTimesCol(pv0, pj + rowBytes + (<usize>c << 3), rowBytes, len)
       store<f64>(pj + (<usize>c << 3), 0.0 - t * w)
       const a = -t * w
-      pm = pj + rowBytes + (<usize>c << 3)
-      pv = pv0
+      let pm = pj + rowBytes + (<usize>c << 3)
+      let pv = pv0
       for (let i = 0; i < len; i++) {
         store<f64>(pm, load<f64>(pm) + a * load<f64>(pv))
         pv += 8

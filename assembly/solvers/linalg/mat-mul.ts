@@ -4,104 +4,117 @@
 // split by j mod 4, then the tail), so C_ij equals dot(A_i, column j of B) bit for bit.
 
 /**
+ * Σ_j v_j·M[j, 0..3] for j < n, stored at out (4 entries): v contiguous at pv, M's rows rowBytes
+ * apart from pm. Summed in dot's order (the products split by j mod 4, then the tail), for two
+ * lane pairs.
+ */
+@inline export function vecTimesCols4 (out: usize, pv: usize, pm: usize, rowBytes: usize, n: i32): void {
+  const zero = f64x2.splat(0.0)
+  let s0x = zero
+  let s0y = zero
+  let s1x = zero
+  let s1y = zero
+  let s2x = zero
+  let s2y = zero
+  let s3x = zero
+  let s3y = zero
+  let j = 0
+  for (; j + 4 <= n; j += 4) {
+    let z = v128.load64_splat(pv)
+    s0x = f64x2.add(s0x, f64x2.mul(z, v128.load(pm)))
+    s0y = f64x2.add(s0y, f64x2.mul(z, v128.load(pm, 16)))
+    pm += rowBytes
+    z = v128.load64_splat(pv, 8)
+    s1x = f64x2.add(s1x, f64x2.mul(z, v128.load(pm)))
+    s1y = f64x2.add(s1y, f64x2.mul(z, v128.load(pm, 16)))
+    pm += rowBytes
+    z = v128.load64_splat(pv, 16)
+    s2x = f64x2.add(s2x, f64x2.mul(z, v128.load(pm)))
+    s2y = f64x2.add(s2y, f64x2.mul(z, v128.load(pm, 16)))
+    pm += rowBytes
+    z = v128.load64_splat(pv, 24)
+    s3x = f64x2.add(s3x, f64x2.mul(z, v128.load(pm)))
+    s3y = f64x2.add(s3y, f64x2.mul(z, v128.load(pm, 16)))
+    pm += rowBytes
+    pv += 32
+  }
+  let x = f64x2.add(f64x2.add(s0x, s2x), f64x2.add(s1x, s3x))
+  let y = f64x2.add(f64x2.add(s0y, s2y), f64x2.add(s1y, s3y))
+  for (; j < n; j++) {
+    const z = v128.load64_splat(pv)
+    x = f64x2.add(x, f64x2.mul(z, v128.load(pm)))
+    y = f64x2.add(y, f64x2.mul(z, v128.load(pm, 16)))
+    pv += 8
+    pm += rowBytes
+  }
+  v128.store(out, x)
+  v128.store(out, y, 16)
+}
+
+/** Σ_j v_j·M[j, 0..1] for j < n (as vecTimesCols4, one lane pair). */
+@inline export function vecTimesCols2 (pv: usize, pm: usize, rowBytes: usize, n: i32): v128 {
+  const zero = f64x2.splat(0.0)
+  let s0 = zero
+  let s1 = zero
+  let s2 = zero
+  let s3 = zero
+  let j = 0
+  for (; j + 4 <= n; j += 4) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(pv), v128.load(pm)))
+    s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(pv, 8), v128.load(pm + rowBytes)))
+    s2 = f64x2.add(s2, f64x2.mul(v128.load64_splat(pv, 16), v128.load(pm + 2 * rowBytes)))
+    s3 = f64x2.add(s3, f64x2.mul(v128.load64_splat(pv, 24), v128.load(pm + 3 * rowBytes)))
+    pv += 32
+    pm += 4 * rowBytes
+  }
+  let x = f64x2.add(f64x2.add(s0, s2), f64x2.add(s1, s3))
+  for (; j < n; j++) {
+    x = f64x2.add(x, f64x2.mul(v128.load64_splat(pv), v128.load(pm)))
+    pv += 8
+    pm += rowBytes
+  }
+  return x
+}
+
+/** Σ_j v_j·M[j, 0] for j < n (as vecTimesCols4, scalar). */
+@inline export function vecTimesCol (pv: usize, pm: usize, rowBytes: usize, n: i32): f64 {
+  let s0 = 0.0
+  let s1 = 0.0
+  let s2 = 0.0
+  let s3 = 0.0
+  let j = 0
+  for (; j + 4 <= n; j += 4) {
+    s0 += load<f64>(pv) * load<f64>(pm)
+    s1 += load<f64>(pv, 8) * load<f64>(pm + rowBytes)
+    s2 += load<f64>(pv, 16) * load<f64>(pm + 2 * rowBytes)
+    s3 += load<f64>(pv, 24) * load<f64>(pm + 3 * rowBytes)
+    pv += 32
+    pm += 4 * rowBytes
+  }
+  let x = (s0 + s2) + (s1 + s3)
+  for (; j < n; j++) {
+    x += load<f64>(pv) * load<f64>(pm)
+    pv += 8
+    pm += rowBytes
+  }
+  return x
+}
+
+/**
  * C = A·B: A (m × p at (a, ao), row stride as), B (p × q at (b, bo), stride bs), C (m × q at
  * (c, co), stride cs). C must not overlap A or B.
  */
 export function matMul (c: StaticArray<f64>, co: i32, cs: i32, a: StaticArray<f64>, ao: i32, as: i32, b: StaticArray<f64>, bo: i32, bs: i32, m: i32, p: i32, q: i32): void {
-  const zero = f64x2.splat(0.0)
   const bBase = changetype<usize>(b) + (<usize>bo << 3)
   const bRow = <usize>bs << 3
-  const pb4 = p & ~3
   for (let i = 0; i < m; i++) {
     const pa = changetype<usize>(a) + (<usize>(ao + i * as) << 3)
     const pc = changetype<usize>(c) + (<usize>(co + i * cs) << 3)
     let col = 0
-    // four columns: partial sums by j mod 4 (s_r) for the two lane pairs (x, y)
-    for (; col + 4 <= q; col += 4) {
-      let s0x = zero
-      let s0y = zero
-      let s1x = zero
-      let s1y = zero
-      let s2x = zero
-      let s2y = zero
-      let s3x = zero
-      let s3y = zero
-      let pr = bBase + (<usize>col << 3)
-      let j = 0
-      for (; j < pb4; j += 4) {
-        const pj = pa + (<usize>j << 3)
-        let z = v128.load64_splat(pj)
-        s0x = f64x2.add(s0x, f64x2.mul(z, v128.load(pr)))
-        s0y = f64x2.add(s0y, f64x2.mul(z, v128.load(pr, 16)))
-        pr += bRow
-        z = v128.load64_splat(pj, 8)
-        s1x = f64x2.add(s1x, f64x2.mul(z, v128.load(pr)))
-        s1y = f64x2.add(s1y, f64x2.mul(z, v128.load(pr, 16)))
-        pr += bRow
-        z = v128.load64_splat(pj, 16)
-        s2x = f64x2.add(s2x, f64x2.mul(z, v128.load(pr)))
-        s2y = f64x2.add(s2y, f64x2.mul(z, v128.load(pr, 16)))
-        pr += bRow
-        z = v128.load64_splat(pj, 24)
-        s3x = f64x2.add(s3x, f64x2.mul(z, v128.load(pr)))
-        s3y = f64x2.add(s3y, f64x2.mul(z, v128.load(pr, 16)))
-        pr += bRow
-      }
-      let x = f64x2.add(f64x2.add(s0x, s2x), f64x2.add(s1x, s3x))
-      let y = f64x2.add(f64x2.add(s0y, s2y), f64x2.add(s1y, s3y))
-      for (; j < p; j++) {
-        const z = v128.load64_splat(pa + (<usize>j << 3))
-        x = f64x2.add(x, f64x2.mul(z, v128.load(pr)))
-        y = f64x2.add(y, f64x2.mul(z, v128.load(pr, 16)))
-        pr += bRow
-      }
-      v128.store(pc + (<usize>col << 3), x)
-      v128.store(pc + (<usize>col << 3), y, 16)
-    }
-    for (; col + 2 <= q; col += 2) {
-      let s0 = zero
-      let s1 = zero
-      let s2 = zero
-      let s3 = zero
-      let pr = bBase + (<usize>col << 3)
-      let j = 0
-      for (; j < pb4; j += 4) {
-        const pj = pa + (<usize>j << 3)
-        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(pj), v128.load(pr)))
-        s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(pj, 8), v128.load(pr + bRow)))
-        s2 = f64x2.add(s2, f64x2.mul(v128.load64_splat(pj, 16), v128.load(pr + 2 * bRow)))
-        s3 = f64x2.add(s3, f64x2.mul(v128.load64_splat(pj, 24), v128.load(pr + 3 * bRow)))
-        pr += 4 * bRow
-      }
-      let x = f64x2.add(f64x2.add(s0, s2), f64x2.add(s1, s3))
-      for (; j < p; j++) {
-        x = f64x2.add(x, f64x2.mul(v128.load64_splat(pa + (<usize>j << 3)), v128.load(pr)))
-        pr += bRow
-      }
-      v128.store(pc + (<usize>col << 3), x)
-    }
-    if (col < q) {
-      let s0 = 0.0
-      let s1 = 0.0
-      let s2 = 0.0
-      let s3 = 0.0
-      let pr = bBase + (<usize>col << 3)
-      let j = 0
-      for (; j < pb4; j += 4) {
-        const pj = pa + (<usize>j << 3)
-        s0 += load<f64>(pj) * load<f64>(pr)
-        s1 += load<f64>(pj, 8) * load<f64>(pr + bRow)
-        s2 += load<f64>(pj, 16) * load<f64>(pr + 2 * bRow)
-        s3 += load<f64>(pj, 24) * load<f64>(pr + 3 * bRow)
-        pr += 4 * bRow
-      }
-      let x = (s0 + s2) + (s1 + s3)
-      for (; j < p; j++) {
-        x += load<f64>(pa + (<usize>j << 3)) * load<f64>(pr)
-        pr += bRow
-      }
-      store<f64>(pc + (<usize>col << 3), x)
-    }
+    // four columns, then two, then one: row i of A times columns of B (vecTimesCols*)
+    for (; col + 4 <= q; col += 4) vecTimesCols4(pc + (<usize>col << 3), pa, bBase + (<usize>col << 3), bRow, p)
+    for (; col + 2 <= q; col += 2) v128.store(pc + (<usize>col << 3), vecTimesCols2(pa, bBase + (<usize>col << 3), bRow, p))
+    if (col < q) store<f64>(pc + (<usize>col << 3), vecTimesCol(pa, bBase + (<usize>col << 3), bRow, p))
   }
 }
 
