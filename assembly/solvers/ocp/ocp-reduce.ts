@@ -11,30 +11,7 @@
 // gIdx, gCnt, hasL, hasU}; returns an OCP_E_* code (stage in sol.errorStage).
 import { OcpDims, OcpData, OcpBlocks, OcpSolution, OcpWorkspace, OCP_E_NONE, OCP_E_EQ_RANK, OCP_E_NONFINITE, OCP_E_BOUNDS, OCP_E_INFEASIBLE_ROW } from './ocp-types'
 import { eliminationFactor, eliminationNullspace, eliminationParticular } from '../qp/nullspace-elimination'
-import { dot, axpy, fill, copy } from '../linalg/dense-kernels'
-
-/**
- * True when every x[xo+i], i < n, is finite: no exponent field all ones (±∞, NaN). Integer
- * compares ORed into two accumulators, four entries per pass (no floating-point latency chain).
- */
-function allFinite (x: StaticArray<f64>, xo: i32, n: i32): bool {
-  let p = changetype<usize>(x) + (<usize>xo << 3)
-  const mask = i64x2.splat(0x7FF0000000000000)
-  let acc0 = i64x2.splat(0)
-  let acc1 = i64x2.splat(0)
-  let i = 0
-  for (; i + 4 <= n; i += 4) {
-    acc0 = v128.or(acc0, i64x2.eq(v128.and(v128.load(p), mask), mask))
-    acc1 = v128.or(acc1, i64x2.eq(v128.and(v128.load(p, 16), mask), mask))
-    p += 32
-  }
-  if (v128.any_true(v128.or(acc0, acc1))) return false
-  for (; i < n; i++) {
-    if ((load<u64>(p) & 0x7FF0000000000000) == 0x7FF0000000000000) return false
-    p += 8
-  }
-  return true
-}
+import { dot, axpy, fill, copy, allFinite } from '../linalg/dense-kernels'
 
 @inline function abAt (data: OcpData, bl: OcpBlocks, k: i32, nx: i32, nu: i32, i: i32, j: i32): f64 {
   return j < nx ? data.A[k * bl.A + i * nx + j] : data.B[k * bl.B + i * nu + (j - nx)]
