@@ -263,7 +263,10 @@ export function hqpRun (h: usize): i32 {
   return hqpSolve(q.dims, q.data, q.sol, q.opts, q.ws)
 }
 
-/** Info: 0 status, 1 iterations, 2 number of infeasible box ids, 3 n, 4 number of levels, 5 proximal passes. */
+/**
+ * Info: 0 status, 1 iterations, 2 number of infeasible box ids, 3 n, 4 number of levels, 5 proximal
+ * passes, 6 relaxed levels finished at their least-squares point.
+ */
 export function hqpInfo (h: usize, i: i32): f64 {
   const s = hqp(h).sol
   const d = hqp(h).dims
@@ -273,6 +276,7 @@ export function hqpInfo (h: usize, i: i32): f64 {
   if (i == 3) return <f64>d.n
   if (i == 4) return <f64>d.nl
   if (i == 5) return <f64>s.proxPasses
+  if (i == 6) return <f64>s.lsLevels
   throw new Error('hqpInfo: unknown info id')
 }
 

@@ -34,6 +34,8 @@ export interface HqpResult {
   w: Float64Array
   v: Float64Array
   iterations: number
+  /** Relaxed levels finished at their least-squares point (inconsistent rows, no two-sided rows of their own, every higher row holding there). */
+  leastSquaresLevels: number
   /** Variables whose box is contradictory (status infeasible). */
   infeasible: number[]
 }
@@ -176,6 +178,7 @@ export class Hqp {
       w: this.f64(F.w).slice(0, me),
       v: this.f64(F.v).slice(0, mc),
       iterations: this.wasm.hqpInfo(this.handle, 1),
+      leastSquaresLevels: this.wasm.hqpInfo(this.handle, 6),
       infeasible: Array.from(this.i32(F.infeasible).subarray(0, this.wasm.hqpInfo(this.handle, 2)))
     }
   }

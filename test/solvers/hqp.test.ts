@@ -8,7 +8,7 @@ import { DenseQp, type QpProblem } from '../../host/solvers/dense-qp.ts'
 import { Hqp, type HqpProblem, type HqpResult } from '../../host/solvers/hqp.ts'
 import { Rng } from '../../host/solvers/seeded-rng.ts'
 import { quadrupedWbc, humanoidWbc, wbcSequence } from '../../host/solvers/synthetic-problems.ts'
-import { randomHierarchy } from './lib/random-hqp.ts'
+import { randomHierarchy, rankDeficientHierarchy } from './lib/random-hqp.ts'
 import { solveHqpReference } from './lib/hqp-reference.ts'
 import { solveQuadprog } from './lib/quadprog-ref.ts'
 
@@ -141,6 +141,27 @@ test('lexicographic: dropping the lower levels leaves the higher levels\' optima
       }
     }
   }
+})
+
+test('inconsistent rank-deficient levels: the least-squares point where the rows above hold, the relaxed QP where they do not; both equal the reference', async () => {
+  const w = await loadForTest('release')
+  const hqp = new Hqp(w, HQP_SIZES)
+  const ref = referenceSolver(w)
+  const rng = new Rng(77)
+  const counts = { loose: 0, tight: 0 }
+  for (let t = 0; t < 40; t++) {
+    const tight = t % 2 === 1
+    const n = rng.int(12, 40)
+    const p = rankDeficientHierarchy(rng, n, tight)
+    hqp.resetWarm()
+    const r = hqp.solve(p)
+    compareToReference(p, r, solveHqpReference(ref, p), `#${t} n=${n} ${tight ? 'tight' : 'loose'}`)
+    assert.is(r.levels[1].outcome, 'relaxed', `#${t}: level 1 is inconsistent`)
+    counts[tight ? 'tight' : 'loose'] += r.leastSquaresLevels
+  }
+  // loose rows: (nearly) every level 1 is finished at its least-squares point; tight rows: few are
+  assert.ok(counts.loose >= 16, `least-squares points with loose rows above: ${counts.loose} of 20`)
+  assert.ok(counts.tight <= 10, `least-squares points with tight rows above: ${counts.tight} of 20 (the relaxed QP must run)`)
 })
 
 test('WBC hierarchies of a quadruped (3 gait phases) and a humanoid equal the reference; level 0 holds', async () => {

@@ -96,6 +96,8 @@ export class HqpSolution {
   iterations: i32 = 0
   /** Dense solves of the relaxed phases' proximal-point loops (all levels; a cost diagnostic). */
   proxPasses: i32 = 0
+  /** Relaxed levels finished at their least-squares point (level-least-squares.ts), without the relaxed QP. */
+  lsLevels: i32 = 0
   constructor (d: HqpDims) {
     const n = max(1, d.nMax)
     const nl = max(1, d.levelsMax)

@@ -29,6 +29,7 @@ import { eliminationFactor, eliminationNullspace, eliminationParticular } from '
 import { choleskyFactor } from '../linalg/cholesky'
 import { polishRelaxedLevel } from './level-polish'
 import { singletonFactor } from './singleton-elimination'
+import { levelLeastSquares } from './level-least-squares'
 import { dot, axpy, fill, copy, scal, allFinite } from '../linalg/dense-kernels'
 import { matMul, matVec, matTVec } from '../linalg/mat-mul'
 
@@ -517,6 +518,48 @@ function saveWarmList (ws: HqpWorkspace, k: i32, phase: i32, ids: StaticArray<i3
 }
 
 /**
+ * The relaxed phase's point when level k's rows (me, factored by the exact phase and found
+ * inconsistent) have a least-squares point closest to the previous one where every hard row (box
+ * and C rows of the levels above, relaxed bounds) holds within its tolerance: writes ws.x and
+ * ws.gi.x and returns true. Otherwise changes nothing the relaxed phase reads and returns false.
+ */
+function leastSquaresPoint (ws: HqpWorkspace, dims: HqpDims, data: HqpData, opts: HqpOptions, n: i32, me: i32, c0: i32): bool {
+  const nz = ws.nz
+  const gi = ws.gi
+  // the proximal centre of the relaxed phase: the previous level's point in these coordinates
+  for (let j = 0; j < n; j++) ws.t1[j] = ws.x[j] - ws.xp[j]
+  if (ws.zIdentity) copy(ws.zbar, 0, ws.t1, 0, nz)
+  else matTVec(ws.zbar, 0, ws.Z, 0, ws.el.nzMax, ws.t1, 0, n, nz)
+  if (!levelLeastSquares(ws, me, nz, gi.x)) return false
+  // candidate x = xp + Z z in t1
+  const xc = ws.t1
+  if (ws.zIdentity) {
+    for (let j = 0; j < n; j++) xc[j] = ws.xp[j] + (j < nz ? gi.x[j] : 0.0)
+  } else {
+    matVec(xc, 0, ws.Z, 0, ws.el.nzMax, gi.x, 0, n, nz)
+    for (let j = 0; j < n; j++) xc[j] += ws.xp[j]
+  }
+  if (!allFinite(xc, 0, n)) return false
+  for (let j = 0; j < n; j++) {
+    const lb = data.lb[j]
+    const ub = data.ub[j]
+    if (!isBoxRow(lb, ub)) continue
+    const tl = tolOf(opts.tolFeas, lb, ub)
+    if (xc[j] < lb - tl || xc[j] > ub + tl) return false
+  }
+  for (let i = 0; i < c0; i++) {
+    const lo = ws.loR[i]
+    const hi = ws.hiR[i]
+    if (lo == -Infinity && hi == Infinity) continue
+    const v = cRowDot(ws, data, n, i, xc)
+    const tl = tolOf(opts.tolFeas, lo, hi)
+    if (v < lo - tl || v > hi + tl) return false
+  }
+  copy(ws.x, 0, xc, 0, n)
+  return true
+}
+
+/**
  * Solves the hierarchy; writes sol (x, slacks per row and per level, level outcomes, status).
  * Returns sol.status.
  */
@@ -538,6 +581,7 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
   sol.status = HQP_OPTIMAL
   sol.iterations = 0
   sol.proxPasses = 0
+  sol.lsLevels = 0
   sol.ninf = 0
   fill(sol.x, 0, 0.0, n)
   for (let k = 0; k < nl; k++) {
@@ -669,89 +713,97 @@ export function hqpSolve (dims: HqpDims, data: HqpData, sol: HqpSolution, opts: 
 
     // ---- 2. relaxed phase over (z, v) ----
     const nz = ws.nz
-    if (!buildRows(ws, dims, data, opts, k, c0, true)) {
-      // a hard row constant on the set is violated: the higher levels' set is inconsistent
-      sol.levelStatus[k] = LEVEL_NUMERICAL
-      failed = true
-      break
-    }
-    const ng = nz + mc
-    const gsd = gi.nMax
-    // Hzz = (A_kZ)ᵀ(A_kZ) (Σ_i AZ_iᵀAZ_i), g = −(A_kZ)ᵀ rhs; the lower triangle (all the
-    // Cholesky factorization reads)
-    gramLower(ws.Hs, gsd, ws.AZ, s, me, nz)
-    for (let a = nz; a < ng; a++) fill(ws.Hs, a * gsd, 0.0, a + 1)
-    fill(ws.gbase, 0, 0.0, ng)
-    for (let i = 0; i < me; i++) axpy(ws.gbase, 0, -ws.rhs[i], ws.AZ, i * s, nz)
-    let maxDiag = 0.0
-    for (let a = 0; a < nz; a++) maxDiag = max(maxDiag, ws.Hs[a * gsd + a])
-    for (let a = nz; a < ng; a++) ws.Hs[a * gsd + a] = 1.0
-    let rho = 0.0
-    let bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
-    if (bad != 0) {
-      rho = opts.rhoRel * max(1.0, maxDiag)
-      for (let a = 0; a < nz; a++) ws.Hs[a * gsd + a] += rho
-      bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
-      if (bad != 0) { sol.levelStatus[k] = LEVEL_NUMERICAL; failed = true; break }
-    }
-    // proximal centre: the previous level's point in these coordinates
-    for (let j = 0; j < n; j++) ws.t1[j] = ws.x[j] - ws.xp[j]
-    if (ws.zIdentity) copy(ws.zbar, 0, ws.t1, 0, nz)
-    else matTVec(ws.zbar, 0, ws.Z, 0, s, ws.t1, 0, n, nz)
-    let gscale = 1.0
-    for (let a = 0; a < nz; a++) gscale = max(gscale, Math.abs(ws.gbase[a]))
-    let mode = opts.warmStart ? loadWarm(ws, k, 1) : GI_COLD
-    let st = GI_OPTIMAL
-    const passes = rho > 0.0 ? opts.proxMaxIter : 1
-    let converged = rho == 0.0
-    let nextPolish = 0
-    let polished = false
-    for (let it = 0; it < passes; it++) {
-      copy(gi.g, 0, ws.gbase, 0, ng)
-      if (rho > 0.0) axpy(gi.g, 0, -rho, ws.zbar, 0, nz)
-      gi.maxIter = itersLeft
-      st = giSolve(gi, mode)
-      sol.proxPasses++
-      mode = GI_REUSE
-      itersLeft -= gi.iter
-      sol.levelIter[k] += gi.iter
-      if (st != GI_OPTIMAL) break
-      if (rho > 0.0) {
-        let diff = 0.0
-        for (let a = 0; a < nz; a++) {
-          diff = max(diff, Math.abs(gi.x[a] - ws.zbar[a]))
-          ws.zbar[a] = gi.x[a]
-        }
-        // a singular level is finished exactly by a primal active-set method started from the
-        // loop's point and active set (level-polish.ts), tried at passes 1, 2, 4, 8, …: the loop
-        // only has to bring it near the optimal set
-        const tryPolish = it == nextPolish || rho * diff <= opts.proxTol * gscale
-        if (tryPolish) {
-          nextPolish = 2 * nextPolish + 1
-          if (polishRelaxedLevel(ws, nz, me, mc, opts.tolRank, max(0, min(itersLeft, 2 * ng + 8)))) {
-            itersLeft -= ws.polishChanges
-            sol.levelIter[k] += ws.polishChanges
-            polished = true
-            converged = true
-            break
-          }
-        }
-        if (rho * diff <= opts.proxTol * gscale) { converged = true; break }
+    // inconsistent rows, nothing of its own to keep: the least-squares point closest to the
+    // previous one, if every hard row holds there (level-least-squares.ts)
+    const lsPoint = mc == 0 && r < 0 && factored && leastSquaresPoint(ws, dims, data, opts, n, me, c0)
+    if (lsPoint) {
+      sol.lsLevels++
+      if (opts.warmStart) ws.warmCount[k * 2 + 1] = 0
+    } else {
+      if (!buildRows(ws, dims, data, opts, k, c0, true)) {
+        // a hard row constant on the set is violated: the higher levels' set is inconsistent
+        sol.levelStatus[k] = LEVEL_NUMERICAL
+        failed = true
+        break
       }
+      const ng = nz + mc
+      const gsd = gi.nMax
+      // Hzz = (A_kZ)ᵀ(A_kZ) (Σ_i AZ_iᵀAZ_i), g = −(A_kZ)ᵀ rhs; the lower triangle (all the
+      // Cholesky factorization reads)
+      gramLower(ws.Hs, gsd, ws.AZ, s, me, nz)
+      for (let a = nz; a < ng; a++) fill(ws.Hs, a * gsd, 0.0, a + 1)
+      fill(ws.gbase, 0, 0.0, ng)
+      for (let i = 0; i < me; i++) axpy(ws.gbase, 0, -ws.rhs[i], ws.AZ, i * s, nz)
+      let maxDiag = 0.0
+      for (let a = 0; a < nz; a++) maxDiag = max(maxDiag, ws.Hs[a * gsd + a])
+      for (let a = nz; a < ng; a++) ws.Hs[a * gsd + a] = 1.0
+      let rho = 0.0
+      let bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 1e-9 * max(maxDiag, 1.0))
+      if (bad != 0) {
+        rho = opts.rhoRel * max(1.0, maxDiag)
+        for (let a = 0; a < nz; a++) ws.Hs[a * gsd + a] += rho
+        bad = choleskyFactor(gi.L, 0, ws.Hs, 0, gsd, ng, 0.0)
+        if (bad != 0) { sol.levelStatus[k] = LEVEL_NUMERICAL; failed = true; break }
+      }
+      // proximal centre: the previous level's point in these coordinates
+      for (let j = 0; j < n; j++) ws.t1[j] = ws.x[j] - ws.xp[j]
+      if (ws.zIdentity) copy(ws.zbar, 0, ws.t1, 0, nz)
+      else matTVec(ws.zbar, 0, ws.Z, 0, s, ws.t1, 0, n, nz)
+      let gscale = 1.0
+      for (let a = 0; a < nz; a++) gscale = max(gscale, Math.abs(ws.gbase[a]))
+      let mode = opts.warmStart ? loadWarm(ws, k, 1) : GI_COLD
+      let st = GI_OPTIMAL
+      const passes = rho > 0.0 ? opts.proxMaxIter : 1
+      let converged = rho == 0.0
+      let nextPolish = 0
+      let polished = false
+      for (let it = 0; it < passes; it++) {
+        copy(gi.g, 0, ws.gbase, 0, ng)
+        if (rho > 0.0) axpy(gi.g, 0, -rho, ws.zbar, 0, nz)
+        gi.maxIter = itersLeft
+        st = giSolve(gi, mode)
+        sol.proxPasses++
+        mode = GI_REUSE
+        itersLeft -= gi.iter
+        sol.levelIter[k] += gi.iter
+        if (st != GI_OPTIMAL) break
+        if (rho > 0.0) {
+          let diff = 0.0
+          for (let a = 0; a < nz; a++) {
+            diff = max(diff, Math.abs(gi.x[a] - ws.zbar[a]))
+            ws.zbar[a] = gi.x[a]
+          }
+          // a singular level is finished exactly by a primal active-set method started from the
+          // loop's point and active set (level-polish.ts), tried at passes 1, 2, 4, 8, …: the loop
+          // only has to bring it near the optimal set
+          const tryPolish = it == nextPolish || rho * diff <= opts.proxTol * gscale
+          if (tryPolish) {
+            nextPolish = 2 * nextPolish + 1
+            if (polishRelaxedLevel(ws, nz, me, mc, opts.tolRank, max(0, min(itersLeft, 2 * ng + 8)))) {
+              itersLeft -= ws.polishChanges
+              sol.levelIter[k] += ws.polishChanges
+              polished = true
+              converged = true
+              break
+            }
+          }
+          if (rho * diff <= opts.proxTol * gscale) { converged = true; break }
+        }
+      }
+      if (st == GI_OPTIMAL && !converged) st = GI_MAX_ITER
+      if (st != GI_OPTIMAL) {
+        // hard rows are feasible by construction, so GI_INFEASIBLE here is numerical trouble
+        sol.levelStatus[k] = st == GI_MAX_ITER ? LEVEL_MAX_ITER : LEVEL_NUMERICAL
+        failed = true
+        break
+      }
+      // (the polish's working set, when it finished the level, is the optimal active set)
+      if (opts.warmStart) {
+        if (polished) saveWarmList(ws, k, 1, ws.pAct, ws.pSide, ws.polishQ)
+        else saveWarmList(ws, k, 1, gi.act, gi.actSide, gi.q)
+      }
+      setPoint(ws, n, nz)
     }
-    if (st == GI_OPTIMAL && !converged) st = GI_MAX_ITER
-    if (st != GI_OPTIMAL) {
-      // hard rows are feasible by construction, so GI_INFEASIBLE here is numerical trouble
-      sol.levelStatus[k] = st == GI_MAX_ITER ? LEVEL_MAX_ITER : LEVEL_NUMERICAL
-      failed = true
-      break
-    }
-    // (the polish's working set, when it finished the level, is the optimal active set)
-    if (opts.warmStart) {
-      if (polished) saveWarmList(ws, k, 1, ws.pAct, ws.pSide, ws.polishQ)
-      else saveWarmList(ws, k, 1, gi.act, gi.actSide, gi.q)
-    }
-    setPoint(ws, n, nz)
     sol.levelStatus[k] = LEVEL_RELAXED
 
     // ---- 3. fix the level: A_k x = A_k x*, C_k rows within their relaxed bounds ----

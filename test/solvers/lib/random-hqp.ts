@@ -62,3 +62,36 @@ export function randomHierarchy (rng: Rng, n: number, nLevels: number, opts: { u
   }
   return p
 }
+
+/**
+ * Three levels: level 0 (equalities through the origin, two-sided rows ±[3, 8] around it, or
+ * ±0.02 when `tight`) has its point at the origin; level 1 has more equality rows than rank
+ * (combinations of fewer random rows) with random targets, so it is inconsistent and
+ * rank-deficient, and no two-sided rows; level 2 fixes every variable (x → x_ref). Level 1's
+ * least-squares point keeps loose rows, and usually leaves tight ones.
+ */
+export function rankDeficientHierarchy (rng: Rng, n: number, tight: boolean): HqpProblem {
+  const me0 = rng.int(1, Math.max(1, Math.floor(n / 4)))
+  const mc0 = rng.int(2, Math.floor(n / 2))
+  const C0 = randn(rng, mc0 * n)
+  const l0 = new Float64Array(mc0)
+  const u0 = new Float64Array(mc0)
+  for (let i = 0; i < mc0; i++) {
+    const half = tight ? 0.02 : rng.uniform(3, 8)
+    l0[i] = -half
+    u0[i] = half
+  }
+  const rank = rng.int(1, Math.min(6, n - me0 - 4))
+  const me1 = rank + rng.int(1, 3)
+  const base = randn(rng, rank * n)
+  const A1 = new Float64Array(me1 * n)
+  for (let i = 0; i < me1; i++) {
+    for (let q = 0; q < rank; q++) {
+      const c = i < rank ? (i === q ? 1 : 0) : rng.normal()
+      for (let j = 0; j < n; j++) A1[i * n + j] += c * base[q * n + j]
+    }
+  }
+  const A2 = new Float64Array(n * n)
+  for (let j = 0; j < n; j++) A2[j * n + j] = rng.uniform(0.1, 1)
+  return { n, levels: [{ A: randn(rng, me0 * n), b: new Float64Array(me0), C: C0, l: l0, u: u0 }, { A: A1, b: randn(rng, me1) }, { A: A2, b: randn(rng, n) }] }
+}
